@@ -1,0 +1,22 @@
+/**
+ * Every `kg` sub-command, in the order `kg --help` lists them. One module per command.
+ * @module
+ */
+import type { CliCommand } from './command';
+import { command as sign } from './commands/sign';
+import { command as verify } from './commands/verify';
+import { command as encrypt } from './commands/encrypt';
+import { command as decrypt } from './commands/decrypt';
+import { command as keygen } from './commands/keygen';
+import { command as serve } from './commands/serve';
+import { command as simulate } from './commands/simulate';
+import { command as log } from './commands/log';
+import { command as failures } from './commands/failures';
+import { command as worker } from './commands/worker';
+import { command as doctor } from './commands/doctor';
+import { command as build } from './commands/build';
+import { command as bench } from './commands/bench';
+
+export const commands: CliCommand[] = [
+  sign, verify, encrypt, decrypt, keygen, serve, simulate, log, failures, worker, doctor, build, bench,
+];
