@@ -1,0 +1,67 @@
+/**
+ * What every step of one production-interface call shares: collaborators, the responder of the
+ * request's protocol, the nonce to reserve and the audit fields.
+ * @module
+ */
+import type { AuditEntry } from '../store/Store';
+import type { Answer, DecideEnv, InstanceRecord, ResponseModel } from '../lifecycle/types';
+import { openSecret } from '../security/dataSeal';
+import type { ProduceDeps } from './deps';
+import { replayableBody, storableBody, type Responder } from './responder';
+
+/** One call in flight. */
+export interface CallContext {
+  deps: ProduceDeps;
+  responder: Responder;
+  /** Nonce to reserve on the first round trip (V2 only). */
+  nonce?: string;
+  /** Audit fields known before the answer. */
+  audit: Omit<AuditEntry, 'at' | 'resultCode'>;
+}
+
+/** A finished call: the exact body and its result code. */
+export interface CallOutcome {
+  body: string;
+  resultCode: string;
+  instanceId?: string;
+  /** Safe reason for the failure stream when resultCode is not 000000. */
+  reason?: string;
+}
+
+/** The pure-decision environment at this moment. */
+export function decideEnv(deps: ProduceDeps): DecideEnv {
+  return { now: deps.clock(), unseal: (sealed) => openSecret(deps.dataKey, sealed) };
+}
+
+/**
+ * Turns an {@link Answer} into the body to send and the record to write, storing the body under
+ * `answer.remember` so a retry replays it byte for byte.
+ */
+export function materialize(answer: Answer, ctx: CallContext): { body: string; resultCode: string; next?: InstanceRecord; model?: ResponseModel } {
+  if ('replayBody' in answer.response) {
+    const body = replayableBody(answer.response.replayBody, ctx.deps.dataKey);
+    return { body, resultCode: resultCodeOf(body), ...(answer.next ? { next: answer.next } : {}) };
+  }
+  const model = answer.response;
+  const body = ctx.responder.encode(model);
+  let next = answer.next;
+  if (next && answer.remember) {
+    next = { ...next, responses: { ...next.responses, [answer.remember]: storableBody(body, model, ctx.deps.dataKey) } };
+  }
+  return { body, resultCode: model.resultCode, model, ...(next ? { next } : {}) };
+}
+
+/** Reads `resultCode` from a body we produced earlier. */
+export function resultCodeOf(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { resultCode?: unknown };
+    return typeof parsed.resultCode === 'string' ? parsed.resultCode : '000005';
+  } catch {
+    return '000005';
+  }
+}
+
+/** An audit entry for this call with its final code. */
+export function auditEntry(ctx: CallContext, resultCode: string, at: number, detail?: string): AuditEntry {
+  return { ...ctx.audit, at, resultCode, ...(detail ? { detail: detail.slice(0, 200) } : {}) };
+}

@@ -1,0 +1,108 @@
+/**
+ * Provisioning one claimed instance: call the provisioner within a time budget, seal the password,
+ * and compare-and-set the outcome. Shared by `newInstance` (budget = KG_PROVISION_BUDGET_MS) and
+ * `provision-worker` (budget = the rest of its lease). When the budget runs out, the answer is `000004`,
+ * the job is queued for provision-worker, and a late result is still written if nobody took over.
+ * @module
+ */
+import { completeProvisioning, markQueued } from '../lifecycle/newInstance';
+import type { AppInfoRecord, InstanceRecord } from '../lifecycle/types';
+import { isRefusal, type ProvisionedApp } from '../provisioning/Provisioner';
+import { runWithBudget } from '../provisioning/withBudget';
+import { toResult } from '../protocol/errors';
+import { RESULT, RESULT_MESSAGE } from '../protocol/resultCodes';
+import { sealSecret } from '../security/dataSeal';
+import { auditEntry, decideEnv, materialize, type CallContext, type CallOutcome } from './callContext';
+
+type Outcome = Parameters<typeof completeProvisioning>[1];
+
+/** Provisions `record` (held at `version`, leased by us) and stores the result. */
+export async function provisionInstance(ctx: CallContext, record: InstanceRecord, version: number, budgetMs: number): Promise<CallOutcome> {
+  const { store, config, clock } = ctx.deps;
+  const run = await runWithBudget((signal) => provisionOutcome(ctx, record, signal), budgetMs);
+
+  if (!run.done) {
+    const queued = materialize(markQueued(record, decideEnv(ctx.deps)), ctx);
+    const committed = await store.commit(record.instanceId, {
+      expectedVersion: version,
+      ...(queued.next ? { record: queued.next } : {}),
+      audit: auditEntry(ctx, queued.resultCode, clock(), `provisioning continues after ${budgetMs} ms`),
+    });
+    // The worker takes the job when our lease ends, unless the late result below lands first.
+    const leaseUntil = record.provisioning?.leaseUntil ?? clock() + config.KG_PROVISION_LEASE_MS;
+    await store.enqueueJob(record.instanceId, leaseUntil);
+    if (committed.ok) writeLateResult(ctx, record.instanceId, run.late, committed.version);
+    return { body: queued.body, resultCode: queued.resultCode, instanceId: record.instanceId, reason: 'provisioning is still running' };
+  }
+
+  const outcome = run.value;
+  const done = materialize(completeProvisioning(record, outcome, decideEnv(ctx.deps)), ctx);
+  const committed = await store.commit(record.instanceId, {
+    expectedVersion: version,
+    ...(done.next ? { record: done.next } : {}),
+    audit: auditEntry(ctx, done.resultCode, clock(), outcome.ok ? undefined : outcome.resultMsg),
+  });
+  if (!committed.ok) {
+    // Someone took over our lease meanwhile: their answer will be stored; ours must not claim success.
+    return { body: ctx.responder.encode({ resultCode: RESULT.PROCESSING, resultMsg: RESULT_MESSAGE[RESULT.PROCESSING], instanceId: record.instanceId }), resultCode: RESULT.PROCESSING, instanceId: record.instanceId, reason: 'provisioning lease was taken over' };
+  }
+  if (outcome.ok || outcome.permanent) await store.completeJob(record.instanceId);
+  else await store.enqueueJob(record.instanceId, clock() + config.KG_PROVISION_LEASE_MS);
+  return { body: done.body, resultCode: done.resultCode, instanceId: record.instanceId, ...(outcome.ok ? {} : { reason: outcome.resultMsg }) };
+}
+
+/** Calls the provisioner and maps its answer or error to a lifecycle outcome; never rejects. */
+async function provisionOutcome(ctx: CallContext, record: InstanceRecord, signal: AbortSignal): Promise<Outcome> {
+  const attributes = record.attributes ?? {};
+  try {
+    const value = await ctx.deps.provisioner.provision({
+      instanceId: record.instanceId,
+      orderId: record.orderId,
+      orderLineId: record.orderLineId,
+      businessId: attributes.businessId ?? '',
+      ...(record.productId ? { productId: record.productId } : {}),
+      ...(record.skuCode ? { skuCode: record.skuCode } : {}),
+      ...(record.expireTime ? { expireTime: record.expireTime } : {}),
+      attributes,
+      signal,
+    });
+    if (isRefusal(value)) return { ok: false, resultCode: value.resultCode, resultMsg: value.resultMsg, permanent: true };
+    return { ok: true, appInfo: sealApp(value, ctx.deps.dataKey) };
+  } catch (err) {
+    const r = toResult(err);
+    ctx.deps.logger.warn('provisioner.failed', { instanceId: record.instanceId, resultCode: r.resultCode, error: (err as Error)?.name });
+    return { ok: false, resultCode: r.resultCode === RESULT.SUCCESS ? RESULT.INTERNAL_ERROR : r.resultCode, resultMsg: r.resultMsg, permanent: false };
+  }
+}
+
+function sealApp(app: ProvisionedApp, dataKey: Buffer): AppInfoRecord {
+  return {
+    frontEndUrl: app.frontEndUrl,
+    ...(app.adminUrl ? { adminUrl: app.adminUrl } : {}),
+    ...(app.userName ? { userName: app.userName } : {}),
+    ...(app.password ? { passwordSealed: sealSecret(dataKey, app.password) } : {}),
+    ...(app.memo ? { memo: app.memo } : {}),
+  };
+}
+
+/**
+ * After a `000004` the provisioner may still finish in this process (always on the local server; on
+ * FunctionGraph only while the instance stays warm). Its result is written only if the record is still
+ * at the version we left it, so a worker that took over wins. Errors here are logged, never thrown.
+ */
+function writeLateResult(ctx: CallContext, instanceId: string, late: Promise<Outcome>, version: number): void {
+  const { store, logger } = ctx.deps;
+  late
+    .then(async (outcome) => {
+      const [current] = await store.read([instanceId]);
+      if (!current?.record || current.version !== version || current.record.status !== 'PROVISIONING') return;
+      const done = materialize(completeProvisioning(current.record, outcome, decideEnv(ctx.deps)), ctx);
+      const committed = await store.commit(instanceId, {
+        expectedVersion: version,
+        ...(done.next ? { record: done.next } : {}),
+        audit: { ...auditEntry(ctx, done.resultCode, ctx.deps.clock(), 'late provisioning result'), activity: 'provision' },
+      });
+      if (committed.ok && (outcome.ok || outcome.permanent)) await store.completeJob(instanceId);
+    })
+    .catch((err: unknown) => logger.warn('provisioning.late_result_failed', { instanceId, error: (err as Error)?.name }));
+}

@@ -1,0 +1,55 @@
+/**
+ * Turns a {@link ResponseModel} into the exact bytes and headers of one protocol, and keeps stored
+ * answers safe at rest: a body that carries credentials (V1 newInstance) is sealed with the data key
+ * before it goes into the record, and opened again for a byte-identical replay.
+ * @module
+ */
+import type { ResponseModel } from '../lifecycle/types';
+import { respondV1, respondV2 } from '../protocol/respond';
+import { bodySignHeader, BODY_SIGN_HEADER } from '../security/bodySign';
+import { isSealed, openSecret, sealSecret } from '../security/dataSeal';
+
+/** Encodes answers for one request. */
+export interface Responder {
+  readonly protocol: 'v1' | 'v2';
+  /** The exact body for a fresh answer. */
+  encode(model: ResponseModel): string;
+  /** Headers for a body (Content-Type, Body-Sign). */
+  headers(body: string): Record<string, string>;
+}
+
+const JSON_TYPE = 'application/json;charset=UTF-8';
+
+/**
+ * V2 answers are plain JSON. We also send a V1-style `Body-Sign` with the key that verified the request:
+ * no V2 page requires it, one 2024 fragment shows it, and it is harmless (lifecycle.md §1.5).
+ */
+export function v2Responder(signKey: string | undefined): Responder {
+  return {
+    protocol: 'v2',
+    encode: (model) => respondV2(model).body,
+    headers: (body) => ({
+      'Content-Type': JSON_TYPE,
+      ...(signKey ? { [BODY_SIGN_HEADER]: bodySignHeader(signKey, body) } : {}),
+    }),
+  };
+}
+
+/** V1 answers: credentials encrypted with the key that verified the request, and a mandatory Body-Sign. */
+export function v1Responder(key: string, encryptType: '1' | '2'): Responder {
+  return {
+    protocol: 'v1',
+    encode: (model) => respondV1(model, { key, encryptType }).body,
+    headers: (body) => ({ 'Content-Type': JSON_TYPE, [BODY_SIGN_HEADER]: bodySignHeader(key, body) }),
+  };
+}
+
+/** What goes into `record.responses`: sealed when the body carries credentials. */
+export function storableBody(body: string, model: ResponseModel, dataKey: Buffer): string {
+  return model.appInfo || model.info ? sealSecret(dataKey, body) : body;
+}
+
+/** The body to replay from `record.responses`. */
+export function replayableBody(stored: string, dataKey: Buffer): string {
+  return isSealed(stored) ? openSecret(dataKey, stored) : stored;
+}

@@ -1,0 +1,48 @@
+/**
+ * Carries out a lifecycle {@link Effect} through the merchant's provisioner, within a deadline, and
+ * reports the outcome as an {@link EffectResult}. A provisioner that throws or runs out of time
+ * becomes `000005`: nothing changes and the marketplace's retry repeats the (idempotent) call.
+ * @module
+ */
+import type { Effect, EffectResult } from '../lifecycle/types';
+import { isRefusal, type Provisioner } from '../provisioning/Provisioner';
+import { RESULT, RESULT_MESSAGE } from '../protocol/resultCodes';
+import { toResult } from '../protocol/errors';
+
+/** Runs one effect; never throws. `timeoutMs` bounds the provisioner call. */
+export async function runEffect(provisioner: Provisioner, effect: Effect, timeoutMs: number): Promise<EffectResult> {
+  const signal = AbortSignal.timeout(Math.max(1, timeoutMs));
+  try {
+    const outcome = await Promise.race([
+      call(provisioner, effect, signal),
+      new Promise<never>((_, reject) => {
+        signal.addEventListener('abort', () => reject(new Error(`provisioner ${effect.kind} took longer than ${timeoutMs} ms`)), { once: true });
+      }),
+    ]);
+    if (isRefusal(outcome)) return { ok: false, resultCode: outcome.resultCode, resultMsg: outcome.resultMsg };
+    if (outcome && typeof outcome === 'object' && 'allowed' in outcome) {
+      return { ok: true, allowed: outcome.allowed, ...(outcome.message ? { message: outcome.message } : {}) };
+    }
+    return { ok: true };
+  } catch (err) {
+    const r = toResult(err);
+    return { ok: false, resultCode: r.resultCode === RESULT.SUCCESS ? RESULT.INTERNAL_ERROR : r.resultCode, resultMsg: r.resultCode === RESULT.SUCCESS ? RESULT_MESSAGE[RESULT.INTERNAL_ERROR] : r.resultMsg };
+  }
+}
+
+function call(p: Provisioner, e: Effect, signal: AbortSignal) {
+  switch (e.kind) {
+    case 'renew':
+      return p.renew({ instanceId: e.instanceId, scene: e.scene, expireTime: e.expireTime, orderId: e.orderId, orderLineId: e.orderLineId, ...(e.productId ? { productId: e.productId } : {}), signal });
+    case 'upgrade':
+      return p.upgrade({ instanceId: e.instanceId, orderId: e.orderId, orderLineId: e.orderLineId, ...(e.productId ? { productId: e.productId } : {}), ...(e.skuCode ? { skuCode: e.skuCode } : {}), signal });
+    case 'freeze':
+      return p.freeze({ instanceId: e.instanceId, signal });
+    case 'unfreeze':
+      return p.unfreeze({ instanceId: e.instanceId, signal });
+    case 'release':
+      return p.release({ instanceId: e.instanceId, signal });
+    case 'checkChange':
+      return p.checkChange({ instanceId: e.instanceId, productInfo: e.productInfo, signal });
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The generic mutation: read (round trip 1, reserving the nonce) -> pure decision -> provisioner effect
+ * if the decision needs one -> compare-and-set with the audit entry (round trip 2). A version conflict
+ * (a concurrent call changed the record) re-reads and decides again.
+ * @module
+ */
+import { decide } from '../lifecycle/decide';
+import type { Command } from '../lifecycle/types';
+import { InvalidParamError, StoreUnavailableError } from '../protocol/errors';
+import { auditEntry, decideEnv, materialize, type CallContext, type CallOutcome } from './callContext';
+import { runEffect } from './runEffect';
+
+/** Attempts before a call gives up on a record that keeps changing under it. */
+export const MAX_CAS_ATTEMPTS = 8;
+
+/** The commands that go through {@link runMutation}. */
+export type MutationCommand = Exclude<Command, { activity: 'newInstance' | 'queryInstance' }>;
+
+/** Runs one state-changing command against one instance. */
+export async function runMutation(ctx: CallContext, cmd: MutationCommand): Promise<CallOutcome> {
+  const { store, provisioner, config } = ctx.deps;
+  let nonce = ctx.nonce;
+  for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+    const begun = await store.begin(cmd.instanceId, nonce ? { nonce } : {});
+    if (begun.nonce === 'replayed') throw new InvalidParamError('nonce has already been used');
+    nonce = undefined;
+    const decision = decide(begun.record, cmd, decideEnv(ctx.deps));
+    const answer = decision.kind === 'effect'
+      ? decision.finish(await runEffect(provisioner, decision.effect, config.KG_PROVISION_BUDGET_MS), ctx.deps.clock())
+      : decision;
+    const out = materialize(answer, ctx);
+    const committed = await store.commit(cmd.instanceId, {
+      expectedVersion: begun.version,
+      ...(out.next ? { record: out.next } : {}),
+      audit: auditEntry(ctx, out.resultCode, ctx.deps.clock()),
+    });
+    if (committed.ok) return { body: out.body, resultCode: out.resultCode, instanceId: cmd.instanceId };
+  }
+  throw new StoreUnavailableError(`instance ${cmd.instanceId} kept changing during ${cmd.activity}`);
+}

@@ -1,0 +1,123 @@
+/**
+ * Runtime configuration: read once per warm instance from FunctionGraph user data
+ * (`context.getUserData`), the `RUNTIME_USERDATA` JSON, or the process environment, in that order,
+ * and validated with zod. Errors name the setting, never its value.
+ * @module
+ */
+import { _default, enum as zenum, object, optional, pipe, prettifyError, safeParse, string, transform, type output } from 'zod/mini';
+import { ConfigError } from '../protocol/errors';
+import type { FgContext } from './context';
+
+/** Splits a comma-separated list, trimming blanks. */
+const list = pipe(string(), transform((s: string) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0)));
+const intMs = (fallback: string) =>
+  pipe(_default(optional(string()), fallback), transform((s: string) => {
+    const n = Number(s);
+    return Number.isFinite(n) && n >= 0 ? Math.floor(n) : Number.NaN;
+  }));
+
+/**
+ * Every setting. Key lists are newest first: during a rotation both keys verify.
+ * See README "Configuration" for the meaning of each.
+ */
+export const configSchema = object({
+  /** Basic-interface access keys (V2 signature, V1 authToken/Body-Sign/credential key), newest first. */
+  KG_ACCESS_KEY: optional(list),
+  /** 联营 kit access keys (x-sign), newest first. */
+  KG_KIT_ACCESS_KEY: optional(list),
+  /** Redis (standalone, master/standby, DCS Proxy Cluster): `redis://host:port[/db]`, or `rediss://`. */
+  KG_REDIS_URL: optional(string()),
+  /** Redis Cluster seed nodes: `host:port,host:port`. */
+  KG_REDIS_CLUSTER_NODES: optional(list),
+  /** Redis password, kept out of the URL (a `@` in it breaks URLs). */
+  KG_REDIS_PASSWORD: optional(string()),
+  /** `memory` is for local runs only; deployed functions refuse it unless KG_ALLOW_MEMORY_STORE=1. */
+  KG_STORE: optional(zenum(['redis', 'memory'])),
+  KG_ALLOW_MEMORY_STORE: optional(string()),
+  /** V1 credential encryption: "1" AES-256 (default), "2" AES-128. */
+  KG_ENCRYPT_TYPE: _default(optional(zenum(['1', '2'])), '1'),
+  /** 32-byte data key (base64 or 64 hex chars) sealing stored credentials with AES-256-GCM. */
+  KG_DATA_KEY: optional(string()),
+  /** Signature freshness window, both directions (ms). */
+  KG_CLOCK_SKEW_MS: intMs('60000'),
+  /** How long newInstance waits for the provisioner before answering 000004 (ms). */
+  KG_PROVISION_BUDGET_MS: intMs('2000'),
+  /** Lease of one provisioning attempt (ms): after it, a worker or retry may take over. */
+  KG_PROVISION_LEASE_MS: intMs('60000'),
+  /** `generate` (default) or `http`. */
+  KG_PROVISIONER: _default(optional(zenum(['generate', 'http'])), 'generate'),
+  /** generate: URL templates; `{instanceId}` is replaced. */
+  KG_FRONTEND_URL_TEMPLATE: optional(string()),
+  KG_ADMIN_URL_TEMPLATE: optional(string()),
+  /** generate: user-name template; `{instanceId}` is replaced. Default `admin`. */
+  KG_USERNAME_TEMPLATE: optional(string()),
+  /** generate: free text for the buyer. */
+  KG_MEMO: optional(string()),
+  /** http: the merchant backend's base URL, its HMAC secret and its timeout (ms). */
+  KG_PROVISIONER_URL: optional(string()),
+  KG_PROVISIONER_SECRET: optional(string()),
+  KG_PROVISIONER_TIMEOUT_MS: intMs('1800'),
+  /** RSA private keys (PEM, several separated by blank lines) for applicationSync clientSecret. */
+  KG_RSA_PRIVATE_KEYS: optional(string()),
+  /** `debug` | `info` | `warn` | `error`. */
+  KG_LOG_LEVEL: _default(optional(zenum(['debug', 'info', 'warn', 'error'])), 'info'),
+  /** The production address registered in the seller console (checked by `kg doctor`). */
+  KG_PRODUCTION_URL: optional(string()),
+  /** Local server port. */
+  PORT: optional(string()),
+});
+
+/** Validated settings. */
+export type Config = output<typeof configSchema>;
+
+/** Names of every setting, for readers that need to enumerate them. */
+export const CONFIG_KEYS = Object.keys(configSchema.shape) as Array<keyof Config>;
+
+/** A source of raw string settings. */
+export type SettingSource = (key: string) => string | undefined;
+
+/** Builds the lookup order: context user data, then `RUNTIME_USERDATA` JSON, then the environment. */
+export function settingSource(env: NodeJS.ProcessEnv, context?: FgContext): SettingSource {
+  let runtimeUserData: Record<string, unknown> = {};
+  if (env.RUNTIME_USERDATA) {
+    try {
+      const parsed: unknown = JSON.parse(env.RUNTIME_USERDATA);
+      if (parsed && typeof parsed === 'object') runtimeUserData = parsed as Record<string, unknown>;
+    } catch {
+      throw new ConfigError('RUNTIME_USERDATA is not valid JSON');
+    }
+  }
+  return (key) => {
+    const fromContext = context?.getUserData(key);
+    if (typeof fromContext === 'string' && fromContext !== '') return fromContext;
+    const fromRuntime = runtimeUserData[key];
+    if (typeof fromRuntime === 'string' && fromRuntime !== '') return fromRuntime;
+    const fromEnv = env[key];
+    return typeof fromEnv === 'string' && fromEnv !== '' ? fromEnv : undefined;
+  };
+}
+
+/** Reads and validates every setting. Throws {@link ConfigError} naming the bad setting. */
+export function loadConfig(source: SettingSource): Config {
+  const raw: Record<string, string> = {};
+  for (const key of CONFIG_KEYS) {
+    const v = source(key);
+    if (v !== undefined) raw[key] = v;
+  }
+  const parsed = safeParse(configSchema, raw);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${prettifyError(parsed.error).replace(/\s+/g, ' ').trim()}`);
+  const c = parsed.data;
+  for (const key of ['KG_CLOCK_SKEW_MS', 'KG_PROVISION_BUDGET_MS', 'KG_PROVISION_LEASE_MS', 'KG_PROVISIONER_TIMEOUT_MS'] as const) {
+    if (Number.isNaN(c[key])) throw new ConfigError(`invalid configuration: ${key} must be a non-negative number of milliseconds`);
+  }
+  return c;
+}
+
+/** Throws a {@link ConfigError} naming `key` when it is missing. */
+export function requireSetting<K extends keyof Config>(config: Config, key: K, why: string): NonNullable<Config[K]> {
+  const v = config[key];
+  if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) {
+    throw new ConfigError(`missing setting ${String(key)}: ${why}`);
+  }
+  return v as NonNullable<Config[K]>;
+}

@@ -1,0 +1,55 @@
+/**
+ * Structured JSON logs through the FunctionGraph logger (`context.getLogger()`), one line per event,
+ * with request id, activity, result code and latency. Values under secret-looking keys are replaced
+ * before anything is written, so a careless call cannot leak a key or a password.
+ * @module
+ */
+import type { FgLogger } from './context';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** Keys whose values never reach a log line. */
+const SECRET_KEY = /(pass(word)?|secret|token|sign(ature)?|authorization|key|credential|cookie)$/i;
+
+/** Replaces values of secret-looking keys, recursively; keeps the shape for debugging. */
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? '[redacted]' : redact(v, depth + 1);
+  }
+  return out;
+}
+
+/** A structured logger bound to one invocation. */
+export interface Logger {
+  debug(event: string, fields?: Record<string, unknown>): void;
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+  /** A logger that adds `fields` to every line. */
+  with(fields: Record<string, unknown>): Logger;
+}
+
+/** Creates a logger writing JSON lines to the FunctionGraph logger (or any `info`-capable sink). */
+export function createLogger(sink: FgLogger, level: LogLevel = 'info', base: Record<string, unknown> = {}): Logger {
+  const write = (lvl: LogLevel, event: string, fields?: Record<string, unknown>) => {
+    if (RANK[lvl] < RANK[level]) return;
+    const line = JSON.stringify({ level: lvl, event, ...(redact({ ...base, ...fields }) as Record<string, unknown>) });
+    const fn = (lvl === 'error' ? sink.error : lvl === 'warn' ? sink.warn : lvl === 'debug' ? sink.debug : undefined) ?? sink.info;
+    fn.call(sink, line);
+  };
+  return {
+    debug: (e, f) => write('debug', e, f),
+    info: (e, f) => write('info', e, f),
+    warn: (e, f) => write('warn', e, f),
+    error: (e, f) => write('error', e, f),
+    with: (fields) => createLogger(sink, level, { ...base, ...fields }),
+  };
+}
+
+/** A logger that writes nothing (tests, benchmarks). */
+export const silentLogger: Logger = createLogger({ info: () => {} }, 'error');
