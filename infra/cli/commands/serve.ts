@@ -1,12 +1,44 @@
-// PLACEHOLDER: replaced by the module that implements `kg serve`.
-import type { CliCommand } from '../command';
+/**
+ * `kg serve`: the local production interface (also `npm start`).
+ * @module
+ */
+import { EXIT, parseCliArgs, UsageError, type CliCommand } from '../command';
+import { startLocalServer } from '../../server/localServer';
 
 export const command: CliCommand = {
   name: 'serve',
-  summary: '(not yet available)',
-  usage: 'kg serve',
-  run: async (_args, io) => {
-    io.err('kg serve: not yet available\n');
-    return 1;
+  summary: 'run the production interface locally (MemoryStore, or Redis when configured)',
+  usage: `kg serve [--port P] [--host H] [--quiet]
+
+Runs the same handlers FunctionGraph runs behind a local HTTP server:
+  POST /?signature=..&timestamp=..&nonce=..   V2 basic interfaces
+  GET  /?activity=..&authToken=..&timeStamp=.. V1 basic interfaces
+Settings come from the environment (KG_ACCESS_KEY, KG_REDIS_URL, ...; see README "Configuration").
+Without KG_ACCESS_KEY or KG_DATA_KEY a dev value is generated and printed. Default port: $PORT or 8080.`,
+  run: async (args, io) => {
+    const { values } = parseCliArgs(args, {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      quiet: { type: 'boolean' },
+    });
+    const port = Number(values.port ?? io.env.PORT ?? 8080);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0..65535');
+    const server = await startLocalServer({
+      port,
+      ...(values.host ? { host: values.host } : {}),
+      env: io.env,
+      ...(values.quiet ? {} : { log: (line: string) => io.err(`${line}\n`) }),
+    });
+    const store = server.store.info().kind;
+    io.out(`KooGallery production interface listening on ${server.url} (store: ${store})\n`);
+    if (server.generated.includes('KG_ACCESS_KEY')) io.out(`dev access key (KG_ACCESS_KEY): ${server.settings.KG_ACCESS_KEY}\n`);
+    if (server.generated.includes('KG_DATA_KEY')) io.out('generated a data key for this run (KG_DATA_KEY): stored credentials will not survive a restart\n');
+    io.out(`try: npx kg simulate --url ${server.url} --key <KG_ACCESS_KEY> --scenario all\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => { void server.close().then(resolve); };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return EXIT.ok;
   },
 };

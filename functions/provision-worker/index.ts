@@ -1,0 +1,7 @@
+/**
+ * `provision-worker`: finishes provisioning that answered `000004` (timer trigger; or async invoke with
+ * `{"instanceId": "..."}`). Deployed with handler `index.handler`. All logic lives in shared/.
+ */
+import { createProvisionWorkerHandler } from '../../shared/pipeline/provisionWorkerHandler';
+
+export const handler = createProvisionWorkerHandler();

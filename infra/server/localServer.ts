@@ -1,0 +1,147 @@
+/**
+ * The local production interface: a node:http server that turns each request into an APIG event and
+ * calls the same handlers FunctionGraph runs, on the embedded MemoryStore unless a Redis setting is
+ * given. It also runs provision-worker every second, as the timer trigger does in the cloud.
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApigEvent } from '../../shared/platform/apig';
+import { MAX_BODY_BYTES } from '../../shared/platform/apig';
+import { localContext } from '../../shared/platform/context';
+import { buildDeps, type DepsOptions } from '../../shared/pipeline/buildDeps';
+import { createProduceHandler, internalErrorResponse } from '../../shared/pipeline/produceHandler';
+import { runProvisionWorker } from '../../shared/pipeline/provisionWorker';
+import type { Store } from '../../shared/store/Store';
+import type { Provisioner } from '../../shared/provisioning/Provisioner';
+
+export interface LocalServerOptions {
+  port?: number;
+  host?: string;
+  /** Settings (KG_ACCESS_KEY, KG_REDIS_URL, ...) over the process environment. */
+  env?: Record<string, string | undefined>;
+  store?: Store;
+  provisioner?: Provisioner;
+  /** Where log lines go (default: nowhere). */
+  log?: (line: string) => void;
+  /** Run provision-worker every this many ms (default 1000; 0 disables). */
+  workerIntervalMs?: number;
+}
+
+export interface LocalServer {
+  url: string;
+  port: number;
+  /** The settings in effect, including generated dev keys. */
+  settings: Record<string, string | undefined>;
+  /** Names of settings this server generated because they were missing. */
+  generated: string[];
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** Starts the local production interface. */
+export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
+  const settings: Record<string, string | undefined> = { ...pickKg(process.env), ...options.env };
+  const generated: string[] = [];
+  if (!settings.KG_ACCESS_KEY) {
+    settings.KG_ACCESS_KEY = `dev-${randomBytes(12).toString('hex')}`;
+    generated.push('KG_ACCESS_KEY');
+  }
+  if (!settings.KG_DATA_KEY) {
+    settings.KG_DATA_KEY = randomBytes(32).toString('base64');
+    generated.push('KG_DATA_KEY');
+  }
+  const depsOptions: DepsOptions = {
+    settings,
+    allowMemoryStore: true,
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.provisioner ? { provisioner: options.provisioner } : {}),
+  };
+  // Build once up front so configuration errors surface at start, and share the store with the worker.
+  const deps = buildDeps(undefined, depsOptions);
+  const shared: DepsOptions = { ...depsOptions, store: deps.store, provisioner: deps.provisioner };
+  const produce = createProduceHandler(shared);
+  const log = options.log ?? (() => {});
+  let requestSeq = 0;
+
+  const server = createServer((req, res) => {
+    readBody(req)
+      .then(async (body) => {
+        const requestId = `local-${Date.now().toString(36)}-${(requestSeq++).toString(36)}`;
+        const url = new URL(req.url ?? '/', 'http://local');
+        const event: ApigEvent = {
+          httpMethod: req.method ?? 'GET',
+          path: url.pathname,
+          headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])),
+          queryStringParameters: Object.fromEntries(url.searchParams.entries()),
+          body: body.toString('base64'),
+          isBase64Encoded: true,
+          requestContext: { requestId, stage: 'LOCAL' },
+        };
+        const ctx = localContext({ requestId, userData: {}, log, functionName: 'produce' });
+        const out = await produce(event, ctx).catch(() => internalErrorResponse());
+        send(res, out.statusCode, out.headers, out.body);
+      })
+      .catch(() => send(res, 200, { 'Content-Type': 'application/json;charset=UTF-8' }, internalErrorResponse().body));
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+
+  const interval = options.workerIntervalMs ?? 1_000;
+  let working = false;
+  const timer = interval > 0
+    ? setInterval(() => {
+        if (working) return;
+        working = true;
+        runProvisionWorker(deps).catch(() => undefined).finally(() => { working = false; });
+      }, interval)
+    : undefined;
+  timer?.unref();
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    settings,
+    generated,
+    store: deps.store,
+    close: async () => {
+      if (timer) clearInterval(timer);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!options.store) await deps.store.close().catch(() => undefined);
+    },
+  };
+}
+
+/** Reads the body, keeping at most MAX_BODY_BYTES + 1 bytes (enough to say "too large") and draining the rest. */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (size > MAX_BODY_BYTES) return;
+      chunks.push(chunk);
+      size += chunk.length;
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES + 1)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function pickKg(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) if (k.startsWith('KG_') || k === 'PORT') out[k] = v;
+  return out;
+}

@@ -1,0 +1,30 @@
+/**
+ * The FunctionGraph handler of `provision-worker`: a timer trigger runs due jobs; an asynchronous
+ * invocation with `{"instanceId": "..."}` finishes that one instance at once.
+ * @module
+ */
+import type { FgContext } from '../platform/context';
+import { createLogger } from '../platform/logger';
+import type { DepsOptions } from './buildDeps';
+import { lazyDeps } from './produceHandler';
+import { runProvisionWorker, type WorkerReport } from './provisionWorker';
+
+/** Creates the `provision-worker` handler. Never throws; reports what it did. */
+export function createProvisionWorkerHandler(options: DepsOptions = {}) {
+  const depsFor = lazyDeps(options);
+  return async (event: unknown, context: FgContext): Promise<WorkerReport | { error: string }> => {
+    const logger = createLogger(context.getLogger(), 'info', { fn: 'provision-worker' });
+    try {
+      const deps = depsFor(context);
+      const only = event && typeof event === 'object' && typeof (event as { instanceId?: unknown }).instanceId === 'string'
+        ? (event as { instanceId: string }).instanceId
+        : undefined;
+      const report = await runProvisionWorker({ ...deps, logger }, only ? { onlyInstanceId: only } : {});
+      logger.info('worker.done', { claimed: report.claimed, results: report.results });
+      return report;
+    } catch (err) {
+      logger.error('worker.unavailable', { error: (err as Error)?.name, message: (err as Error)?.name === 'ConfigError' ? (err as Error).message : undefined });
+      return { error: (err as Error)?.name ?? 'Error' };
+    }
+  };
+}
