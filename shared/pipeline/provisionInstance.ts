@@ -46,8 +46,13 @@ export async function provisionInstance(ctx: CallContext, record: InstanceRecord
     // Someone took over our lease meanwhile: their answer will be stored; ours must not claim success.
     return { body: ctx.responder.encode({ resultCode: RESULT.PROCESSING, resultMsg: RESULT_MESSAGE[RESULT.PROCESSING], instanceId: record.instanceId }), resultCode: RESULT.PROCESSING, instanceId: record.instanceId, reason: 'provisioning lease was taken over' };
   }
-  if (outcome.ok || outcome.permanent) await store.completeJob(record.instanceId);
-  else await store.enqueueJob(record.instanceId, clock() + config.KG_PROVISION_LEASE_MS);
+  // A first attempt that finished in time never had a job: skip the extra round trip.
+  const hadJob = record.provisioning?.queuedAt !== undefined || (record.provisioning?.attempts ?? 1) > 1;
+  if (outcome.ok || outcome.permanent) {
+    if (hadJob) await store.completeJob(record.instanceId);
+  } else {
+    await store.enqueueJob(record.instanceId, clock() + config.KG_PROVISION_LEASE_MS);
+  }
   return { body: done.body, resultCode: done.resultCode, instanceId: record.instanceId, ...(outcome.ok ? {} : { reason: outcome.resultMsg }) };
 }
 

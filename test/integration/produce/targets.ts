@@ -1,0 +1,33 @@
+/**
+ * The stores the pipeline's integration suites run against: the embedded MemoryStore, a real standalone
+ * redis-server and a real 3-master Redis Cluster, each started by the test itself.
+ */
+import { startRedis, startRedisCluster } from '../../support/redis';
+
+export interface StoreTarget {
+  name: string;
+  /** Settings selecting the store; empty for memory. */
+  settings(): Record<string, string>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function storeTargets(): StoreTarget[] {
+  let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
+  let cluster: Awaited<ReturnType<typeof startRedisCluster>> | undefined;
+  return [
+    { name: 'MemoryStore', settings: () => ({}), start: async () => {}, stop: async () => {} },
+    {
+      name: 'RedisStore (standalone)',
+      settings: () => ({ KG_REDIS_URL: redis!.url }),
+      start: async () => { redis = await startRedis(); },
+      stop: async () => { await redis?.stop(); },
+    },
+    {
+      name: 'RedisStore (3-master cluster)',
+      settings: () => ({ KG_REDIS_CLUSTER_NODES: cluster!.nodes.join(',') }),
+      start: async () => { cluster = await startRedisCluster(3); },
+      stop: async () => { await cluster?.stop(); },
+    },
+  ];
+}
