@@ -1,0 +1,43 @@
+/**
+ * releaseInstance: the provisioner deletes the buyer's account and the record becomes a RELEASED
+ * tombstone, kept so a repeated release succeeds while an id that never existed gets 000003.
+ * @module
+ */
+import { RESULT } from '../protocol/resultCodes';
+import { withoutPassword } from './appInfo';
+import { effectFailed, needs, reply } from './answers';
+import { newInstanceKey } from './keys';
+import { applyChange } from './transition';
+import type { Command, DecideEnv, Decision, InstanceRecord } from './types';
+
+/** The releaseInstance command. */
+export type ReleaseCommand = Extract<Command, { activity: 'releaseInstance' }>;
+
+/**
+ * Decides a releaseInstance. Unknown -> 000003; already RELEASED -> 000000 without calling the
+ * provisioner; any other status (a FAILED or PROVISIONING one too) -> release, then the tombstone.
+ */
+export function decideRelease(record: InstanceRecord | null, cmd: ReleaseCommand, _env: DecideEnv): Decision {
+  if (record === null) return reply(RESULT.INSTANCE_NOT_FOUND);
+  if (record.status === 'RELEASED') return reply(RESULT.SUCCESS);
+
+  return needs({ kind: 'release', instanceId: record.instanceId }, (result, now) => {
+    if (!result.ok) return effectFailed(result);
+    return reply(RESULT.SUCCESS, { next: tombstone(record, cmd, now) });
+  });
+}
+
+/** The released record: no password, no lease, and no stored answer that may carry credentials. */
+function tombstone(record: InstanceRecord, cmd: ReleaseCommand, now: number): InstanceRecord {
+  const patch: Partial<InstanceRecord> = {};
+  if (record.appInfo !== undefined) patch.appInfo = withoutPassword(record.appInfo);
+  if (record.provisioning !== undefined) patch.provisioning = { attempts: record.provisioning.attempts };
+  if (record.protocol === 'v1') {
+    // A V1 newInstance answer carries the (encrypted) credentials; a tombstone keeps no secret.
+    const responses = { ...record.responses };
+    delete responses[newInstanceKey(record.orderId, record.orderLineId)];
+    patch.responses = responses;
+  }
+  const change = { activity: 'releaseInstance', to: 'RELEASED' as const, orderId: cmd.orderId, orderLineId: cmd.orderLineId };
+  return applyChange(record, change, now, patch);
+}

@@ -1,0 +1,45 @@
+/**
+ * The one way a decision changes a record: a copy with the patch applied, a history entry appended
+ * and `updatedAt` set. The input record is never mutated.
+ * @module
+ */
+import type { HistoryEntry, InstanceRecord, InstanceStatus } from './types';
+
+/** What happened, for the history entry. `from` is taken from the record. */
+export interface Change {
+  activity: string;
+  to: InstanceStatus;
+  orderId?: string;
+  orderLineId?: string;
+  scene?: string;
+  expireTime?: string;
+}
+
+/** Builds a history entry, leaving out fields that are absent. `at` is epoch ms. */
+export function historyEntry(at: number, from: InstanceStatus | null, change: Change): HistoryEntry {
+  const entry: HistoryEntry = { at, activity: change.activity, from, to: change.to };
+  if (change.orderId !== undefined) entry.orderId = change.orderId;
+  if (change.orderLineId !== undefined) entry.orderLineId = change.orderLineId;
+  if (change.scene !== undefined) entry.scene = change.scene;
+  if (change.expireTime !== undefined) entry.expireTime = change.expireTime;
+  return entry;
+}
+
+/**
+ * A new record: `record` with `patch` applied, status `change.to`, one more history entry and
+ * `updatedAt = now` (epoch ms).
+ */
+export function applyChange(
+  record: InstanceRecord,
+  change: Change,
+  now: number,
+  patch: Partial<InstanceRecord> = {},
+): InstanceRecord {
+  return {
+    ...record,
+    ...patch,
+    status: change.to,
+    updatedAt: now,
+    history: [...record.history, historyEntry(now, record.status, change)],
+  };
+}

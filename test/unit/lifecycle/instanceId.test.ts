@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { deriveInstanceId } from '../../../shared/lifecycle/instanceId';
+
+/** An independent statement of the encoding: u32 big-endian byte length + UTF-8, for each value. */
+function reference(orderId: string, orderLineId: string): string {
+  const hash = createHash('sha256');
+  for (const value of [orderId, orderLineId]) {
+    const bytes = new TextEncoder().encode(value);
+    const length = new Uint8Array(4);
+    new DataView(length.buffer).setUint32(0, bytes.length, false);
+    hash.update(length).update(bytes);
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+describe('deriveInstanceId', () => {
+  // Golden values pinned so a change of encoding (which would orphan every stored instance) fails here.
+  it.each([
+    ['CS2211181819B4LVS', 'CS2211181819B4LVS-000001', '3789582543beeddf1dadaad76fde1b59'],
+    ['MOCKPERIODYEARNEW', '', '986c89e81e895afdf0f37eaf33371453'],
+    ['订单', '行', '07523f372b75d0d3e6b1cf3d1eb68dce'],
+  ])('derives the pinned id for (%j, %j)', (orderId, orderLineId, expected) => {
+    expect(deriveInstanceId(orderId, orderLineId)).toBe(expected);
+    expect(reference(orderId, orderLineId)).toBe(expected);
+  });
+
+  it('matches an independent implementation of the length-prefixed SHA-256 for any strings', () => {
+    fc.assert(fc.property(fc.string(), fc.string(), (a, b) => deriveInstanceId(a, b) === reference(a, b)));
+  });
+
+  it('always yields 32 lowercase hex characters', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), fc.string(), (a, b) => /^[0-9a-f]{32}$/.test(deriveInstanceId(a, b))));
+  });
+
+  it('gives the same id on every call for the same order line', () => {
+    expect(deriveInstanceId('O-1', 'O-1-000001')).toBe(deriveInstanceId('O-1', 'O-1-000001'));
+  });
+
+  it.each([
+    [['ab', 'c'], ['a', 'bc']],
+    [['', 'abc'], ['abc', '']],
+    [['a:b', ''], ['a:', 'b']],
+    [['O1', 'O1-000001'], ['O1O1', '-000001']],
+    [['\u0000', ''], ['', '\u0000']],
+  ])('keeps %j and %j apart although their concatenations are equal', (left, right) => {
+    expect(left.join('')).toBe(right.join(''));
+    expect(deriveInstanceId(left[0]!, left[1]!)).not.toBe(deriveInstanceId(right[0]!, right[1]!));
+  });
+
+  it('gives different ids to different order lines of one order', () => {
+    const ids = new Set(Array.from({ length: 1000 }, (_, i) => deriveInstanceId('O-1', `O-1-${String(i).padStart(6, '0')}`)));
+    expect(ids.size).toBe(1000);
+  });
+
+  it('gives different ids to any two different pairs that split the same text', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), fc.nat(), fc.nat(), (text, i, j) => {
+        const cutA = i % (text.length + 1);
+        const cutB = j % (text.length + 1);
+        fc.pre(cutA !== cutB);
+        return deriveInstanceId(text.slice(0, cutA), text.slice(cutA)) !== deriveInstanceId(text.slice(0, cutB), text.slice(cutB));
+      }),
+    );
+  });
+});
