@@ -2,7 +2,7 @@
  * Calls the `produce` handler the way APIG would: signed V2 POST events (base64 body) and V1 GET events,
  * with a FunctionGraph-like context. Used by the pipeline's integration tests.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { ApigEvent, ApigResponse } from '../../shared/platform/apig';
 import { localContext } from '../../shared/platform/context';
 import { signV2 } from '../../shared/security/v2Signature';
@@ -26,7 +26,7 @@ export function v2Event(key: string, body: Record<string, unknown> | string, opt
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const nonce = opts.nonce ?? newNonce();
   const timestamp = opts.timestamp ?? String(Date.now());
-  const signature = opts.signature ?? signV2({ key, nonce, timestamp, body: text });
+  const signature = opts.signature ?? signAnyBody(key, nonce, timestamp, text);
   return {
     httpMethod: 'POST',
     path: '/',
@@ -36,6 +36,16 @@ export function v2Event(key: string, body: Record<string, unknown> | string, opt
     isBase64Encoded: true,
     requestContext: { requestId: randomUUID() },
   };
+}
+
+/** The V2 signature; for bodies that are not JSON objects, the same scheme over the raw text. */
+function signAnyBody(key: string, nonce: string, timestamp: string, text: string): string {
+  try {
+    return signV2({ key, nonce, timestamp, body: text });
+  } catch {
+    const inner = createHmac('sha256', key).update(text).digest('hex');
+    return createHmac('sha256', key).update(key + nonce + timestamp + inner).digest('hex');
+  }
 }
 
 /** A V1 GET event for `params` (decoded values), with timeStamp and authToken added. */

@@ -25,7 +25,7 @@ export function storeTargets(): StoreTarget[] {
     },
     {
       name: 'RedisStore (3-master cluster)',
-      settings: () => ({ KG_REDIS_CLUSTER_NODES: cluster!.nodes.join(',') }),
+      settings: () => ({ KG_REDIS_CLUSTER_NODES: cluster!.seeds }),
       start: async () => { cluster = await startRedisCluster(3); },
       stop: async () => { await cluster?.stop(); },
     },
