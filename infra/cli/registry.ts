@@ -16,7 +16,8 @@ import { command as worker } from './commands/worker';
 import { command as doctor } from './commands/doctor';
 import { command as build } from './commands/build';
 import { command as bench } from './commands/bench';
+import { command as apig } from '../apig/command';
 
 export const commands: CliCommand[] = [
-  sign, verify, encrypt, decrypt, keygen, serve, simulate, log, failures, worker, doctor, build, bench,
+  sign, verify, encrypt, decrypt, keygen, serve, simulate, log, failures, worker, doctor, build, bench, apig,
 ];

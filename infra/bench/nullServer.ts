@@ -1,0 +1,30 @@
+/**
+ * The baseline: a node:http server that reads the body and answers one constant JSON, so the
+ * throughput figure of the real server can be read against what node:http alone does here.
+ * @module
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const ANSWER = JSON.stringify({ resultCode: '000000', resultMsg: 'success.' });
+
+/** Starts the null server on a free port of 127.0.0.1. */
+export async function startNullServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(ANSWER) });
+      res.end(ANSWER);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}

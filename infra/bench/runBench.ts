@@ -1,0 +1,121 @@
+/**
+ * `kg bench`: bundle size and load time per function, requests per second of the local server against
+ * a null handler, and Redis round trips per callback. Figures are reported, never asserted; targets
+ * (DESIGN.md §9) are printed next to them.
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startLocalServer } from '../server/localServer';
+import { bundleFunctions } from '../build/bundle';
+import { runLoad, type LoadResult } from './loadGenerator';
+import { measureLoadTime, type LoadTime } from './loadTime';
+import { startNullServer } from './nullServer';
+import { startBenchRedis } from './redisProcess';
+import { measureRoundTrips, type RoundTripFigure } from './roundTrips';
+import { round } from './stats';
+
+/** Budgets of DESIGN.md §9, reported next to the figures. */
+export const BUDGETS: Readonly<Record<string, { maxBytes: number; maxAddedLoadMs: number }>> = {
+  produce: { maxBytes: 250 * 1024, maxAddedLoadMs: 40 },
+};
+
+export interface BenchOptions {
+  functionsDir: string;
+  /** Where bundles and `bench-report.json` go (dist/). */
+  outDir: string;
+  /** Spawns per measurement for load time. */
+  runs: number;
+  concurrency: number;
+  /** Length of each throughput run (ms). */
+  durationMs: number;
+  skip: { load?: boolean; rps?: boolean; redis?: boolean };
+  log: (line: string) => void;
+}
+
+export interface BundleFigure extends LoadTime {
+  name: string;
+  bytes: number;
+  gzipBytes: number;
+  budget?: { maxBytes: number; maxAddedLoadMs: number; bytesWithin: boolean; loadWithin: boolean };
+}
+
+/** What `dist/bench-report.json` holds. */
+export interface BenchReport {
+  /** ISO-8601. */
+  at: string;
+  node: string;
+  bundles?: BundleFigure[];
+  throughput?: { store: 'redis'; server: LoadResult; nullHandler: LoadResult; ratio: number };
+  roundTrips?: RoundTripFigure[];
+}
+
+async function benchBundles(o: BenchOptions): Promise<BundleFigure[]> {
+  const report = await bundleFunctions({ functionsDir: o.functionsDir, outDir: o.outDir });
+  const figures: BundleFigure[] = [];
+  for (const f of report.functions) {
+    const t = measureLoadTime(join(o.outDir, f.file), o.runs);
+    const b = BUDGETS[f.name];
+    const fig: BundleFigure = {
+      name: f.name,
+      bytes: f.bytes,
+      gzipBytes: f.gzipBytes,
+      ...t,
+      ...(b ? { budget: { ...b, bytesWithin: f.bytes <= b.maxBytes, loadWithin: t.addedMs <= b.maxAddedLoadMs } } : {}),
+    };
+    figures.push(fig);
+    const budget = fig.budget
+      ? `  budget ${b!.maxBytes / 1024} KB ${fig.budget.bytesWithin ? 'within' : 'OVER'}, ${b!.maxAddedLoadMs} ms ${fig.budget.loadWithin ? 'within' : 'OVER'}`
+      : '';
+    o.log(`${f.name.padEnd(18)} ${String(f.bytes).padStart(8)} B ${(f.bytes / 1024).toFixed(1).padStart(7)} KB  gzip ${String(f.gzipBytes).padStart(7)} B  load +${t.addedMs} ms (median ${t.medianMs} vs bare ${t.bareMedianMs}, n=${t.runs})${budget}`);
+  }
+  return figures;
+}
+
+/** Runs the selected benchmarks, prints figures through `log`, writes `<outDir>/bench-report.json`. */
+export async function runBench(o: BenchOptions): Promise<BenchReport> {
+  const report: BenchReport = { at: new Date().toISOString(), node: process.version };
+  mkdirSync(o.outDir, { recursive: true });
+  if (!o.skip.load) {
+    o.log('== bundle size and added load time per function');
+    report.bundles = await benchBundles(o);
+  }
+  if (!o.skip.rps || !o.skip.redis) {
+    const redis = await startBenchRedis();
+    const key = `bench-${randomBytes(16).toString('hex')}`;
+    const server = await startLocalServer({
+      port: 0,
+      env: { KG_ACCESS_KEY: key, KG_DATA_KEY: randomBytes(32).toString('base64'), KG_REDIS_URL: redis.url, KG_FRONTEND_URL_TEMPLATE: 'https://app.bench.invalid/{instanceId}' },
+      workerIntervalMs: 0,
+    });
+    try {
+      if (!o.skip.redis) {
+        o.log('== Redis round trips per callback (real redis-server)');
+        report.roundTrips = await measureRoundTrips(server, key);
+        for (const r of report.roundTrips) o.log(`${r.callback.padEnd(38)} ${r.resultCode}  ${r.roundTrips} round trip(s)`);
+      }
+      if (!o.skip.rps) {
+        o.log(`== requests per second, lifecycle mix, ${o.concurrency} connections, ${o.durationMs / 1000} s each`);
+        const nullServer = await startNullServer();
+        let nullHandler: LoadResult;
+        try {
+          nullHandler = await runLoad({ url: nullServer.url, key, concurrency: o.concurrency, durationMs: o.durationMs });
+        } finally {
+          await nullServer.close();
+        }
+        const real = await runLoad({ url: server.url, key, concurrency: o.concurrency, durationMs: o.durationMs });
+        report.throughput = { store: 'redis', server: real, nullHandler, ratio: round(real.requestsPerSecond / Math.max(1, nullHandler.requestsPerSecond), 3) };
+        o.log(`null handler   ${String(nullHandler.requestsPerSecond).padStart(7)} req/s  p50 ${nullHandler.p50Ms} ms  p99 ${nullHandler.p99Ms} ms`);
+        o.log(`local server   ${String(real.requestsPerSecond).padStart(7)} req/s  p50 ${real.p50Ms} ms  p99 ${real.p99Ms} ms  (${(report.throughput.ratio * 100).toFixed(1)}% of null)  codes ${JSON.stringify(real.resultCodes)}`);
+      }
+    } finally {
+      await server.close();
+      await redis.stop();
+    }
+  }
+  const file = join(o.outDir, 'bench-report.json');
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  o.log(`wrote ${file}`);
+  return report;
+}

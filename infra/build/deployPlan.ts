@@ -1,0 +1,101 @@
+/**
+ * How each function is deployed: its trigger, the public routes APIG sends to it, memory and timeout.
+ * s.yaml is rendered from this table and the APIG script creates the routes, so a new function needs
+ * one line here (the build refuses a folder it does not know).
+ * @module
+ */
+
+/** One public route: method and path under the production address (DESIGN.md §1). */
+export interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+}
+
+/** How the platform reaches a function. */
+export type Trigger =
+  /** APIG trigger in the shared group; `routes` are the public paths created by infra/apig. */
+  | { kind: 'endpoint'; routes: Route[] }
+  /** TIMER trigger. `scheduleType` Rate takes `'1m'`-style values, Cron takes 6-field Quartz-style values. */
+  | { kind: 'timer'; scheduleType: 'Rate' | 'Cron'; schedule: string };
+
+/** Deployment facts of one function. */
+export interface FunctionPlan {
+  trigger: Trigger;
+  /** FunctionGraph memory (MB), one of the platform's sizes. */
+  memoryMb: number;
+  /** FunctionGraph timeout (s). */
+  timeoutS: number;
+  description: string;
+}
+
+/** The kit interfaces: V2 path and the V1 form of each (joint-operation-kit-and-sso.md §1). */
+const kit = (name: string): Route[] => [
+  { method: 'POST', path: `/produceAPI/v2/${name}` },
+  { method: 'POST', path: `/produceAPI/${name}` },
+];
+
+const endpoint = (routes: Route[], description: string): FunctionPlan => ({
+  trigger: { kind: 'endpoint', routes },
+  memoryMb: 256,
+  // Well above the APIG backend timeout (5000 ms): APIG gives up first and the function still finishes its write.
+  timeoutS: 10,
+  description,
+});
+
+/** Every function the project knows how to deploy, by folder name. */
+export const DEPLOY_PLAN: Readonly<Record<string, FunctionPlan>> = {
+  produce: endpoint(
+    [
+      { method: 'POST', path: '/' },
+      { method: 'GET', path: '/' },
+    ],
+    'KooGallery basic interfaces: V2 POST and V1 GET on the production address',
+  ),
+  'tenant-sync': endpoint(kit('tenantSync'), 'Joint-operation kit: tenant sync'),
+  'application-sync': endpoint(kit('applicationSync'), 'Joint-operation kit: application sync'),
+  'auth-sync': endpoint(kit('authSync'), 'Joint-operation kit: user authorisation sync'),
+  'single-org-sync': endpoint(kit('singleOrgSync'), 'Joint-operation kit: incremental department sync'),
+  'all-org-sync': endpoint(kit('allOrgSync'), 'Joint-operation kit: full department sync'),
+  // DESIGN.md leaves the SSO paths to the merchant; these are the kit's defaults.
+  'sso-login': endpoint([{ method: 'GET', path: '/sso/login' }], 'SSO callback from the tenant IdP'),
+  'sso-logout': endpoint(
+    [
+      { method: 'GET', path: '/sso/logout' },
+      { method: 'POST', path: '/sso/logout' },
+    ],
+    'SSO logout',
+  ),
+  'provision-worker': {
+    trigger: { kind: 'timer', scheduleType: 'Rate', schedule: '1m' },
+    memoryMb: 256,
+    // Matches the default provisioning lease (KG_PROVISION_LEASE_MS 60000 ms).
+    timeoutS: 60,
+    description: 'Finishes provisioning that answered 000004 (timer and async invoke)',
+  },
+  'usage-push': {
+    trigger: { kind: 'timer', scheduleType: 'Cron', schedule: '0 5 * * * ?' },
+    memoryMb: 256,
+    timeoutS: 120,
+    description: 'Pushes recorded on-demand usage to the KooGallery open API (hourly)',
+  },
+};
+
+/** The deployed FunctionGraph name of a function folder. */
+export function deployedName(folder: string): string {
+  return `kg-${folder}`;
+}
+
+/** The plan of `folder`, or an error that says where to add it. */
+export function planFor(folder: string): FunctionPlan {
+  const plan = DEPLOY_PLAN[folder];
+  if (!plan) throw new Error(`functions/${folder} has no deployment plan: add it to infra/build/deployPlan.ts`);
+  return plan;
+}
+
+/** Every public route with the function that serves it, in plan order. */
+export function routesOf(folders: string[]): Array<Route & { folder: string }> {
+  return folders.flatMap((folder) => {
+    const t = planFor(folder).trigger;
+    return t.kind === 'endpoint' ? t.routes.map((r) => ({ ...r, folder })) : [];
+  });
+}
