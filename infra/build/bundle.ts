@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { listFunctionNames } from './functionNames';
+import { projectRoot } from './projectRoot';
 
 /** esbuild reported errors; `message` lists them (file:line and text). */
 export class BundleError extends Error {
@@ -69,6 +70,9 @@ async function describe(messages: Message[], kind: 'error' | 'warning'): Promise
   return text.map((t) => t.trim());
 }
 
+/** The no-op stand-in for the `debug` package. */
+const debugShim = (): string => join(projectRoot(), 'infra', 'build', 'shims', 'debug.cjs');
+
 /** Bundles one function; throws {@link BundleError} when esbuild reports an error. */
 export async function bundleFunction(functionsDir: string, outDir: string, name: string): Promise<BundleEntry> {
   const folder = join(outDir, name);
@@ -91,6 +95,8 @@ export async function bundleFunction(functionsDir: string, outDir: string, name:
       logLevel: 'silent',
       // Lua scripts imported as text stay inside the bundle.
       loader: { '.lua': 'text' },
+      // ioredis' optional DEBUG tracing is replaced by a no-op in deployed bundles (see the shim).
+      alias: { debug: debugShim() },
       metafile: true,
     });
     warnings = result.warnings;
@@ -102,6 +108,9 @@ export async function bundleFunction(functionsDir: string, outDir: string, name:
     const detail = errors ? (await describe(errors, 'error')).join('\n') : (err as Error).message;
     throw new BundleError(`bundling ${name} failed:\n${detail}`);
   }
+  // The repository is `"type": "module"`: without this marker, `node -e "require('./dist/<f>/index.js')"`
+  // would load the CommonJS bundle as ESM. FunctionGraph zips it along (harmless there).
+  writeFileSync(join(folder, 'package.json'), `${JSON.stringify({ type: 'commonjs', private: true })}\n`);
   const code = readFileSync(outfile);
   return {
     name,

@@ -1,0 +1,71 @@
+/**
+ * The marketplace's `RequestPayload`: the JSON body as Huawei's sample re-serialises it before signing
+ * (a Java `TreeMap` of the top-level members written by Jackson's default `ObjectMapper`).
+ * @module
+ */
+import { InvalidParamError } from '../protocol/errors';
+import { parseOrderedJson, type OrderedValue } from './orderedJson';
+
+const SHORT_ESCAPE: Readonly<Record<number, string>> = {
+  0x22: '\\"', 0x5c: '\\\\', 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r',
+};
+// Characters Jackson escapes by default: `"`, `\` and C0 controls. `/`, DEL and non-ASCII stay raw.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
+/** Writes a JSON string literal the way Jackson does (`\u001F` with upper-case hex). */
+export function jacksonString(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return `"${value}"`;
+  let out = '"';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const short = SHORT_ESCAPE[c];
+    if (short !== undefined) out += short;
+    else if (c < 0x20) out += `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
+    else out += value[i];
+  }
+  return `${out}"`;
+}
+
+/**
+ * Writes a parsed value compactly, members in received order, numbers as received.
+ * (Jackson reading into `Map<String,Object>` would turn `1e2` into `100.0`; we keep the literal,
+ * since the marketplace only sends small integers such as `"flag":1` and the literal is what it signs
+ * if it serialises its own objects.)
+ */
+export function writeCompact(value: OrderedValue): string {
+  switch (value.kind) {
+    case 'object':
+      return `{${value.members.map((m) => `${jacksonString(m.key)}:${writeCompact(m.value)}`).join(',')}}`;
+    case 'array':
+      return `[${value.items.map(writeCompact).join(',')}]`;
+    case 'string':
+      return jacksonString(value.value);
+    case 'number':
+      return value.literal;
+    case 'boolean':
+      return value.value ? 'true' : 'false';
+    case 'null':
+      return 'null';
+  }
+}
+
+/** UTF-16 code-unit order, as Java's `String.compareTo` (and so `TreeMap`) sorts. */
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The signed payload of a V2 basic or kit request: top-level members sorted by UTF-16 code unit,
+ * top-level `null` members dropped (empty strings kept), compact, non-ASCII raw, `/` unescaped,
+ * nested values exactly in received order.
+ * @param bodyText the request body as received (UTF-8 decoded).
+ * @throws InvalidParamError when the body is not a JSON object.
+ */
+export function canonicalPayload(bodyText: string): string {
+  const root = parseOrderedJson(bodyText);
+  if (root.kind !== 'object') throw new InvalidParamError('body is not a JSON object');
+  const members = root.members
+    .filter((m) => m.value.kind !== 'null')
+    .sort((a, b) => compareCodeUnits(a.key, b.key));
+  return writeCompact({ kind: 'object', members });
+}

@@ -1,0 +1,82 @@
+/**
+ * AES-256-GCM for secrets at rest (for example a provisioned password kept in the store until the
+ * marketplace queries it). Format: `gcm1.<base64url iv>.<base64url ciphertext+tag>`, 12-byte random IV,
+ * the version prefix bound as associated data.
+ * @module
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { ConfigError } from '../protocol/errors';
+
+const PREFIX = 'gcm1';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const KEY_BYTES = 32;
+const AAD = Buffer.from(PREFIX, 'ascii');
+const SEALED = /^gcm1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22,}$/;
+
+/** A sealed value that is malformed, was altered, or was sealed under another key. */
+export class SealedSecretError extends Error {
+  override name = 'SealedSecretError';
+}
+
+/**
+ * Reads `KG_DATA_KEY`: 32 bytes as base64 (standard or URL-safe) or as 64 hex characters.
+ * @throws ConfigError naming KG_DATA_KEY (never its value) otherwise.
+ */
+export function parseDataKey(text: string): Buffer {
+  const t = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(t)) return Buffer.from(t, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(t)) {
+    const key = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (key.length === KEY_BYTES) return key;
+  }
+  throw new ConfigError('KG_DATA_KEY must be 32 bytes written as base64 or as 64 hex characters (kg keygen data-key makes one)');
+}
+
+/** A new random data key, base64 (the `KG_DATA_KEY` form). */
+export function generateDataKey(): string {
+  return randomBytes(KEY_BYTES).toString('base64');
+}
+
+function checkKey(key: Buffer): void {
+  if (key.length !== KEY_BYTES) throw new RangeError('data key must be 32 bytes');
+}
+
+/** Seals `plaintext` under the 32-byte `key` with a fresh random IV. */
+export function sealSecret(key: Buffer, plaintext: string): string {
+  checkKey(key);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(AAD);
+  const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  return `${PREFIX}.${iv.toString('base64url')}.${ct.toString('base64url')}`;
+}
+
+/** True when `s` has the sealed format (says nothing about whether it opens). */
+export function isSealed(s: string): boolean {
+  return SEALED.test(s);
+}
+
+/**
+ * Opens a value made by {@link sealSecret}.
+ * @throws SealedSecretError when the value is malformed, altered, or sealed under another key.
+ */
+export function openSecret(key: Buffer, sealed: string): string {
+  checkKey(key);
+  if (!isSealed(sealed)) throw new SealedSecretError('sealed secret is malformed');
+  const [, ivText = '', ctText = ''] = sealed.split('.');
+  const iv = Buffer.from(ivText, 'base64url');
+  const data = Buffer.from(ctText, 'base64url');
+  // Refuse non-canonical base64url (different text, same bytes), so only the exact sealed text opens.
+  const canonical = iv.toString('base64url') === ivText && data.toString('base64url') === ctText;
+  if (!canonical || iv.length !== IV_BYTES || data.length < TAG_BYTES) throw new SealedSecretError('sealed secret is malformed');
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(AAD);
+    decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+    const plain = Buffer.concat([decipher.update(data.subarray(0, data.length - TAG_BYTES)), decipher.final()]);
+    return plain.toString('utf8');
+  } catch {
+    throw new SealedSecretError('sealed secret was altered or sealed under another key');
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The V2 basic-interface signature (query `signature`, `timestamp`, `nonce`):
+ * `hex(HMAC(AK, AK + nonce + timestamp + hex(HMAC(AK, RequestPayload))))`.
+ * @module
+ */
+import { canonicalPayload } from './canonicalJson';
+import { hmacSha256 } from './hmac';
+import { verifyHexSignedRequest } from './signedRequestCheck';
+import type { VerifyResult } from './verifyResult';
+
+function signPayload(key: string, nonce: string, timestamp: string, payload: string): string {
+  const inner = hmacSha256(key, payload).toString('hex');
+  return hmacSha256(key, key + nonce + timestamp + inner).toString('hex');
+}
+
+/**
+ * The lower-case hex V2 signature of a body.
+ * @param input.timestamp exactly as sent (ms since the epoch, as text).
+ * @throws InvalidParamError when `body` is not a JSON object.
+ */
+export function signV2(input: { key: string; nonce: string; timestamp: string; body: string }): string {
+  return signPayload(input.key, input.nonce, input.timestamp, canonicalPayload(input.body));
+}
+
+/**
+ * Verifies a V2 basic-interface call against a key ring (newest first).
+ * @param input.query the URL query (decoded once), holding `signature`, `timestamp` and `nonce`.
+ * @param input.nowMs current time (ms since the epoch); `windowMs` the allowed distance (ms, default 60 000).
+ */
+export function verifyV2Signature(input: {
+  body: string;
+  query: Record<string, string>;
+  keys: readonly string[];
+  nowMs: number;
+  windowMs?: number;
+}): VerifyResult {
+  const q = input.query;
+  return verifyHexSignedRequest(
+    {
+      timestamp: q['timestamp'], nonce: q['nonce'], signature: q['signature'],
+      body: input.body, keys: input.keys, nowMs: input.nowMs, windowMs: input.windowMs,
+    },
+    { timestamp: 'timestamp', nonce: 'nonce', signature: 'signature' },
+    (key, payload) => signPayload(key, q['nonce'] ?? '', q['timestamp'] ?? '', payload),
+  );
+}
