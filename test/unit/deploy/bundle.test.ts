@@ -31,12 +31,13 @@ describe('listFunctionNames', () => {
 });
 
 describe('bundleFunctions', () => {
-  it('leaves only index.js in each function folder and reports its sizes', async () => {
+  it('leaves only index.js and a CommonJS marker in each function folder and reports its sizes', async () => {
     fn('produce', GOOD);
     mkdirSync(join(project, 'dist', 'produce'), { recursive: true });
     writeFileSync(join(project, 'dist', 'produce', 'stale.js'), 'old');
     const report = await bundleFunctions({ functionsDir: join(project, 'functions'), outDir: join(project, 'dist') });
-    expect(readdirSync(join(project, 'dist', 'produce'))).toEqual(['index.js']);
+    expect(readdirSync(join(project, 'dist', 'produce')).sort()).toEqual(['index.js', 'package.json']);
+    expect(JSON.parse(readFileSync(join(project, 'dist', 'produce', 'package.json'), 'utf8'))).toMatchObject({ type: 'commonjs' });
     const code = readFileSync(join(project, 'dist', 'produce', 'index.js'), 'utf8');
     expect(report.functions[0]).toMatchObject({ name: 'produce', bytes: Buffer.byteLength(code) });
     expect(JSON.parse(readFileSync(join(project, 'dist', 'bundle-report.json'), 'utf8'))).toMatchObject({ functions: [{ name: 'produce' }] });
