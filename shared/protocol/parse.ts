@@ -1,0 +1,114 @@
+/**
+ * Request parsing: bytes -> JSON object -> typed request of one activity or kit interface. Every failure throws
+ * {@link InvalidParamError} (`000002`) whose message names the field and the rule, and nothing else escapes.
+ * No I/O.
+ * @module
+ */
+import { safeParse } from 'zod/mini';
+import { InvalidParamError } from './errors';
+import { firstIssue } from './issues';
+import { isPlainObject, setOwn, withoutNulls } from './schemas/fields';
+import { KIT_SCHEMAS, type KitName, type KitRequest } from './schemas/kit';
+import { V1_BASIC_SCHEMAS, type V1BasicRequest } from './schemas/v1Basic';
+import { V2_BASIC_SCHEMAS, type V2BasicRequest } from './schemas/v2Basic';
+
+export { firstIssue } from './issues';
+
+/** Most characters of received input a message may quote. */
+const MAX_ECHO = 64;
+
+/** `value` as a JSON string literal of at most {@link MAX_ECHO} characters of it. */
+function quote(value: string): string {
+  return JSON.stringify(value.length > MAX_ECHO ? `${value.slice(0, MAX_ECHO)}…` : value);
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes a request body: at most `maxBytes` bytes of UTF-8 (a leading BOM is skipped) holding one JSON object.
+ * @throws InvalidParamError when the body is too large, not UTF-8, not JSON, or not an object.
+ */
+export function parseJsonBody(bytes: Buffer, maxBytes: number): Record<string, unknown> {
+  if (bytes.length > maxBytes) throw new InvalidParamError(`body: at most ${maxBytes} bytes`);
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    throw new InvalidParamError('body: must be UTF-8 text');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InvalidParamError('body: must be valid JSON');
+  }
+  if (!isPlainObject(value)) throw new InvalidParamError('body: must be a JSON object');
+  return value;
+}
+
+/** Reads `activity`, checks it names one of `schemas`, and returns it. */
+function activityOf<S extends object>(body: Record<string, unknown>, schemas: S): keyof S & string {
+  const activity = body.activity;
+  if (activity === undefined) throw new InvalidParamError('activity: required');
+  if (typeof activity !== 'string') throw new InvalidParamError('activity: must be a string');
+  if (!Object.hasOwn(schemas, activity)) throw new InvalidParamError(`activity: unknown activity ${quote(activity)}`);
+  return activity as keyof S & string;
+}
+
+/** Removes properties whose value is undefined (an optional field sent as `''` or null), at any depth. */
+function dropUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropUndefined);
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== undefined) setOwn(out, k, dropUndefined(v));
+  }
+  return out;
+}
+
+type AnySchema = Parameters<typeof safeParse>[0];
+
+/** Validates `value` against `schema` or throws the first issue as {@link InvalidParamError}. */
+function validate<T>(schema: AnySchema, value: unknown): T {
+  // reportInput lets the message tell "required" from "wrong type"; the error object is dropped, not attached.
+  const result = safeParse(schema, value, { reportInput: true });
+  if (!result.success) throw new InvalidParamError(firstIssue(result.error));
+  return dropUndefined(result.data) as T;
+}
+
+/**
+ * Parses a V2 basic-interface body (already decoded JSON) into the request of its `activity`.
+ * Top-level `null` values count as absent, as in the request signature's canonical form.
+ * @throws InvalidParamError on anything invalid, including an unknown activity.
+ */
+export function parseV2Basic(body: unknown): V2BasicRequest {
+  if (!isPlainObject(body)) throw new InvalidParamError('body: must be a JSON object');
+  const clean = withoutNulls(body);
+  const activity = activityOf(clean, V2_BASIC_SCHEMAS);
+  return validate<V2BasicRequest>(V2_BASIC_SCHEMAS[activity], clean);
+}
+
+/**
+ * Parses the query parameters of a V1 basic-interface GET into the request of its `activity`.
+ * Empty values count as absent (the V1 signer skips blank values too).
+ * @throws InvalidParamError on anything invalid, including an unknown activity.
+ */
+export function parseV1Basic(params: Record<string, string>): V1BasicRequest {
+  if (!isPlainObject(params)) throw new InvalidParamError('query: must be a parameter map');
+  const clean: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== '' && v !== null && v !== undefined) setOwn(clean, k, v);
+  }
+  const activity = activityOf(clean, V1_BASIC_SCHEMAS);
+  return validate<V1BasicRequest>(V1_BASIC_SCHEMAS[activity], clean);
+}
+
+/**
+ * Parses the body of kit interface `name` (V2 or V1 form). Top-level `null` values count as absent.
+ * @throws InvalidParamError on anything invalid, including an unknown interface name.
+ */
+export function parseKit<N extends KitName>(name: N, body: unknown): KitRequest<N> {
+  if (!Object.hasOwn(KIT_SCHEMAS, name)) throw new InvalidParamError(`interface: unknown kit interface ${quote(String(name))}`);
+  if (!isPlainObject(body)) throw new InvalidParamError('body: must be a JSON object');
+  return validate<KitRequest<N>>(KIT_SCHEMAS[name], withoutNulls(body));
+}

@@ -1,0 +1,150 @@
+/**
+ * Serialises a {@link ResponseModel} to the exact body the marketplace receives, and the headers to send with
+ * it. Compact JSON; top-level keys in the order `resultCode`, `resultMsg`, `instanceId`, `encryptType`,
+ * `appInfo`, `info`; only known fields are written. `memo` has its non-ASCII characters written as `\uXXXX`
+ * escapes, as the reference asks (harmless in V1 too, so both versions do it). No I/O.
+ * @module
+ */
+import type { AppInfoPlain, ResponseModel, UsageInfo } from '../lifecycle/types';
+import { BODY_SIGN_HEADER, bodySignHeader } from '../security/bodySign';
+import { encryptCredential, encryptTypeBits } from '../security/credentialCipher';
+import { toResult } from './errors';
+
+/** The response `Content-Type`. */
+export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
+
+/** Longest `resultMsg` written (UTF-16 code units), per the interface tables. */
+export const MAX_RESULT_MSG = 255;
+
+/** A serialised answer: `body` is the exact text for the wire, `headers` go with it. */
+export interface ProtocolResponse {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** V1 credential encryption: `'1'` AES-256-CBC (the default), `'2'` AES-128-CBC. */
+export type EncryptType = '1' | '2';
+
+/** `\uXXXX` (lower-case hex) for every character outside ASCII in an already JSON-encoded string. */
+export function escapeNonAscii(json: string): string {
+  return json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** At most {@link MAX_RESULT_MSG} code units, never splitting a surrogate pair. */
+function clipMessage(msg: string): string {
+  if (msg.length <= MAX_RESULT_MSG) return msg;
+  const cut = /[\ud800-\udbff]/.test(msg.charAt(MAX_RESULT_MSG - 1)) ? MAX_RESULT_MSG - 1 : MAX_RESULT_MSG;
+  return msg.slice(0, cut);
+}
+
+/** `{"k":v,...}` from ordered pairs, skipping undefined values; values are already JSON text. */
+function objectJson(pairs: Array<[string, string | undefined]>): string {
+  const parts: string[] = [];
+  for (const [k, v] of pairs) if (v !== undefined) parts.push(`${JSON.stringify(k)}:${v}`);
+  return `{${parts.join(',')}}`;
+}
+
+const str = (v: string | undefined): string | undefined => (v === undefined ? undefined : JSON.stringify(v));
+
+function appInfoJson(a: AppInfoPlain): string {
+  return objectJson([
+    ['frontEndUrl', str(a.frontEndUrl)],
+    ['adminUrl', str(a.adminUrl)],
+    ['userName', str(a.userName)],
+    ['password', str(a.password)],
+    ['memo', a.memo === undefined ? undefined : escapeNonAscii(JSON.stringify(a.memo))],
+  ]);
+}
+
+function usageJson(u: UsageInfo): string {
+  return objectJson([
+    ['relatedInstanceId', str(u.relatedInstanceId)],
+    ['usageValue', JSON.stringify(u.usageValue)],
+    ['statisticalTime', str(u.statisticalTime)],
+    ['dashboardUrl', str(u.dashboardUrl)],
+  ]);
+}
+
+/** The exact response body for `model` (plus `encryptType` when given, V1 only). */
+export function serializeResponse(model: ResponseModel, encryptType?: EncryptType): string {
+  return objectJson([
+    ['resultCode', str(model.resultCode)],
+    ['resultMsg', str(clipMessage(model.resultMsg))],
+    ['instanceId', str(model.instanceId)],
+    ['encryptType', str(encryptType)],
+    ['appInfo', model.appInfo === undefined ? undefined : appInfoJson(model.appInfo)],
+    [
+      'info',
+      model.info === undefined
+        ? undefined
+        : `[${model.info
+            .map((e) =>
+              objectJson([
+                ['instanceId', str(e.instanceId)],
+                ['appInfo', e.appInfo === undefined ? undefined : appInfoJson(e.appInfo)],
+                ['usageInfo', e.usageInfo === undefined ? undefined : `[${e.usageInfo.map(usageJson).join(',')}]`],
+              ]),
+            )
+            .join(',')}]`,
+    ],
+  ]);
+}
+
+/**
+ * A V2 answer: credentials in clear. V2 documents no response signature; pass `signKey` to add a V1-style
+ * `Body-Sign` anyway (the reference calls that harmless, and one 2024 V2 page still showed it).
+ */
+export function respondV2(model: ResponseModel, options: { signKey?: string } = {}): ProtocolResponse {
+  const body = serializeResponse(model);
+  const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE };
+  if (options.signKey !== undefined) headers[BODY_SIGN_HEADER] = bodySignHeader(options.signKey, body);
+  return { body, headers };
+}
+
+/** Options of {@link respondV1}. */
+export interface V1ResponseOptions {
+  /** The V1 Key: encrypts the credentials and signs the body. */
+  key: string;
+  /** Key size of the credential encryption; default `'1'` (AES-256). */
+  encryptType?: EncryptType;
+  /** Supplies each 16-character IV; tests pass a fixed one. Default: a fresh random IV per field. */
+  iv?: () => string;
+}
+
+/**
+ * A V1 answer: `appInfo.userName` and `appInfo.password` (top level and in every `info[]` entry) encrypted
+ * with the Key, `encryptType` added whenever the body carries an `appInfo`, and a `Body-Sign` header over the
+ * exact body.
+ * @throws CredentialTooLongError (from shared/security) when a credential exceeds 79 UTF-8 bytes, because its
+ *   ciphertext would pass the marketplace's 128-character limit.
+ */
+export function respondV1(model: ResponseModel, options: V1ResponseOptions): ProtocolResponse {
+  const encryptType = options.encryptType ?? '1';
+  const bits = encryptTypeBits(encryptType);
+  const seal = (plaintext: string | undefined): string | undefined =>
+    plaintext === undefined ? undefined : encryptCredential({ key: options.key, plaintext, bits, ...(options.iv ? { iv: options.iv() } : {}) });
+  const sealApp = (a: AppInfoPlain): AppInfoPlain => {
+    const out: AppInfoPlain = { ...a };
+    const userName = seal(a.userName);
+    const password = seal(a.password);
+    if (userName !== undefined) out.userName = userName;
+    if (password !== undefined) out.password = password;
+    return out;
+  };
+  const sealed: ResponseModel = { ...model };
+  if (model.appInfo) sealed.appInfo = sealApp(model.appInfo);
+  if (model.info) sealed.info = model.info.map((e) => (e.appInfo ? { ...e, appInfo: sealApp(e.appInfo) } : e));
+  const carriesAppInfo = sealed.appInfo !== undefined || (sealed.info ?? []).some((e) => e.appInfo !== undefined);
+  const body = serializeResponse(sealed, carriesAppInfo ? encryptType : undefined);
+  return { body, headers: { 'Content-Type': JSON_CONTENT_TYPE, [BODY_SIGN_HEADER]: bodySignHeader(options.key, body) } };
+}
+
+/** The response model for anything thrown: code and safe message via `toResult`. */
+export function errorModel(err: unknown): ResponseModel {
+  return toResult(err);
+}
+
+/** The exact body for anything thrown (`000005 other inner error` unless the error is a `KgError` marked safe). */
+export function errorBody(err: unknown): string {
+  return serializeResponse(errorModel(err));
+}
