@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger, redact } from '../../../shared/platform/logger';
+
+describe('redact', () => {
+  it('replaces values of secret-looking keys at any depth and keeps the rest', () => {
+    const out = redact({ password: 'p', nested: { accessKey: 'k', list: [{ clientSecret: 's', name: 'n' }] }, Authorization: 'a', activity: 'newInstance', emptyToken: '' });
+    expect(out).toEqual({ password: '[redacted]', nested: { accessKey: '[redacted]', list: [{ clientSecret: '[redacted]', name: 'n' }] }, Authorization: '[redacted]', activity: 'newInstance', emptyToken: '' });
+  });
+});
+
+describe('createLogger', () => {
+  it('writes one JSON line per event above the level, with the bound fields', () => {
+    const lines: string[] = [];
+    const log = createLogger({ info: (l: unknown) => lines.push(String(l)) }, 'info', { fn: 'produce' }).with({ requestId: 'r1' });
+    log.debug('hidden');
+    log.info('produce.done', { resultCode: '000000', latencyMs: 3, signature: 'abc' });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toEqual({ level: 'info', event: 'produce.done', fn: 'produce', requestId: 'r1', resultCode: '000000', latencyMs: 3, signature: '[redacted]' });
+  });
+
+  it('uses the sink error and warn methods when the runtime offers them', () => {
+    const seen: string[] = [];
+    const log = createLogger({ info: () => seen.push('info'), warn: () => seen.push('warn'), error: () => seen.push('error') });
+    log.warn('w');
+    log.error('e');
+    expect(seen).toEqual(['warn', 'error']);
+  });
+});
