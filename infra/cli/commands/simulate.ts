@@ -1,12 +1,112 @@
-// PLACEHOLDER: replaced by the module that implements `kg simulate`.
-import type { CliCommand } from '../command';
+/**
+ * `kg simulate`: plays KooGallery against a production URL and checks every answer against the
+ * specification. Exit 0 when every step passes, 1 on any mismatch, 2 on bad arguments.
+ * @module
+ */
+import { EXIT, UsageError, parseCliArgs, type CliCommand } from '../command';
+import type { SimulationOptions } from '../../emulator/context';
+import { progressPrinter } from '../../emulator/progress';
+import { formatReport } from '../../emulator/report';
+import { DEFAULTS, runSimulation } from '../../emulator/runner';
+import { SCENARIO_NAMES, isScenarioName, type ScenarioName } from '../../emulator/scenarios/index';
 
+const usage = `usage: kg simulate --url URL --key KEY [options]
+
+Plays the KooGallery marketplace against a merchant's production interface: signs every request as
+the marketplace does, drives whole lifecycles and checks each answer against the specification.
+
+  --url URL            the production URL (e.g. http://127.0.0.1:8080/)
+  --key KEY            the basic-interface access key (default: first of KG_ACCESS_KEY)
+  --scenario NAME      one of: ${SCENARIO_NAMES.join(', ')}, all (default: all)
+                       (a comma-separated list runs several)
+  --v1                 run the V1 (GET + authToken) lifecycle; alone it means --scenario v1
+  --bits 128|256       V1 credential AES key size to expect (default: what encryptType announces)
+  --concurrency N      concurrent duplicate deliveries in retry-storm (default ${DEFAULTS.concurrency})
+  --retries N          sequential deliveries of one order line in retry-storm (default ${DEFAULTS.retries})
+  --timeout MS         per-request deadline in ms (default ${DEFAULTS.timeoutMs}, the marketplace's 20 s)
+  --poll-limit N       queryInstance calls to wait through 000004 (default ${DEFAULTS.pollLimit})
+  --poll-interval MS   pause between those calls in ms (default ${DEFAULTS.pollIntervalMs})
+  --json               print one JSON report on stdout instead of the table
+
+Exit status: 0 all steps passed, 1 any step did not, 2 bad arguments.
+`;
+
+function positiveInt(value: unknown, name: string, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}`);
+  return n;
+}
+
+function scenarioList(raw: string | undefined, v1: boolean): ScenarioName[] {
+  if (raw === undefined) return v1 ? ['v1'] : SCENARIO_NAMES;
+  const names = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (names.length === 0) throw new UsageError('--scenario is empty');
+  const picked = new Set<ScenarioName>();
+  for (const name of names) {
+    if (name === 'all') SCENARIO_NAMES.forEach((n) => picked.add(n));
+    else if (isScenarioName(name)) picked.add(name);
+    else throw new UsageError(`unknown scenario "${name}" (known: ${SCENARIO_NAMES.join(', ')}, all)`);
+  }
+  if (v1) picked.add('v1');
+  return SCENARIO_NAMES.filter((n) => picked.has(n));
+}
+
+/** Turns command-line arguments into run options; throws {@link UsageError} on anything wrong. */
+export function parseSimulateArgs(args: string[], env: NodeJS.ProcessEnv): { options: SimulationOptions; scenarios: ScenarioName[]; json: boolean } {
+  const { values } = parseCliArgs(args, {
+    url: { type: 'string' },
+    key: { type: 'string' },
+    scenario: { type: 'string' },
+    v1: { type: 'boolean' },
+    bits: { type: 'string' },
+    concurrency: { type: 'string' },
+    retries: { type: 'string' },
+    timeout: { type: 'string' },
+    'poll-limit': { type: 'string' },
+    'poll-interval': { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const url = values.url;
+  if (typeof url !== 'string' || url === '') throw new UsageError('missing --url');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`--url is not a URL: ${url}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError('--url must be http:// or https://');
+  const key = values.key ?? env.KG_ACCESS_KEY?.split(',')[0]?.trim();
+  if (!key) throw new UsageError('missing --key (or KG_ACCESS_KEY)');
+  let bits: SimulationOptions['bits'];
+  if (values.bits !== undefined) {
+    if (values.bits !== '128' && values.bits !== '256') throw new UsageError('--bits must be 128 or 256');
+    bits = values.bits === '128' ? 128 : 256;
+  }
+  const options: SimulationOptions = {
+    url,
+    key,
+    bits,
+    concurrency: positiveInt(values.concurrency, 'concurrency', DEFAULTS.concurrency),
+    retries: positiveInt(values.retries, 'retries', DEFAULTS.retries),
+    timeoutMs: positiveInt(values.timeout, 'timeout', DEFAULTS.timeoutMs),
+    pollLimit: positiveInt(values['poll-limit'], 'poll-limit', DEFAULTS.pollLimit),
+    pollIntervalMs: positiveInt(values['poll-interval'], 'poll-interval', DEFAULTS.pollIntervalMs, 0),
+  };
+  return { options, scenarios: scenarioList(values.scenario, values.v1 === true), json: values.json === true };
+}
+
+/** The `kg simulate` command. */
 export const command: CliCommand = {
   name: 'simulate',
-  summary: '(not yet available)',
-  usage: 'kg simulate',
-  run: async (_args, io) => {
-    io.err('kg simulate: not yet available\n');
-    return 1;
+  summary: 'play KooGallery against a production URL and check every answer',
+  usage,
+  run: async (args, io) => {
+    const { options, scenarios, json } = parseSimulateArgs(args, io.env);
+    const progress = progressPrinter((t) => io.err(t), Boolean(process.stderr.isTTY) && !json);
+    const report = await runSimulation(options, scenarios, (record, done) => progress.onStep(record, done));
+    progress.end();
+    io.out(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    return report.ok ? EXIT.ok : EXIT.failed;
   },
 };

@@ -1,0 +1,96 @@
+/**
+ * What a scenario works with: the signed client, the run's options, and `step`, which sends one
+ * request, applies the generic and the step's own checks, and records the outcome.
+ * @module
+ */
+import type { AesBits } from './credentials';
+import { envelopeProblems, resultCodeOf } from './checks';
+import type { Exchange, Marketplace } from './marketplace';
+import type { StepRecord } from './report';
+
+/** Settings of one run. */
+export interface SimulationOptions {
+  /** The merchant's production URL. */
+  url: string;
+  /** The basic-interface access key. */
+  key: string;
+  /** Concurrent duplicates fired by `retry-storm`. */
+  concurrency: number;
+  /** Per-request deadline (ms). */
+  timeoutMs: number;
+  /** V1 credential key size; undefined: follow the answer's `encryptType`. */
+  bits?: AesBits;
+  /** How many queryInstance calls to wait through `000004` before giving up. */
+  pollLimit: number;
+  /** Pause between those calls (ms). */
+  pollIntervalMs: number;
+  /** Sequential newInstance deliveries in `retry-storm`. */
+  retries: number;
+}
+
+/** One request to make and what to check beyond the common envelope. */
+export interface StepSpec {
+  name: string;
+  /** Result codes the specification allows. */
+  expect: string[];
+  send: () => Promise<Exchange>;
+  /** Extra checks, run when the result code is one of `expect`; returns the problems found. */
+  check?: (answer: Exchange, code: string) => string[];
+}
+
+/** Thrown to end a scenario early after a failed step made the rest meaningless. */
+export class ScenarioAborted extends Error {
+  override name = 'ScenarioAborted';
+}
+
+/** The per-scenario handle passed to scenario functions. */
+export class ScenarioContext {
+  /** Checks applied to every answer of this scenario, whatever its code (V1: Body-Sign). */
+  everyAnswer?: (answer: Exchange) => string[];
+
+  constructor(
+    readonly scenario: string,
+    readonly options: SimulationOptions,
+    readonly market: Marketplace,
+    private readonly sink: (record: StepRecord) => void,
+  ) {}
+
+  /** Sends, checks and records one request; resolves to the answer and whether it passed. */
+  async step(spec: StepSpec): Promise<{ answer: Exchange; pass: boolean; code?: string }> {
+    let answer: Exchange;
+    try {
+      answer = await spec.send();
+    } catch (err) {
+      const note = `emulator error: ${(err as Error).message}`;
+      this.sink({ scenario: this.scenario, step: spec.name, expected: spec.expect, httpStatus: 0, latencyMs: 0, pass: false, note });
+      return { answer: { status: 0, headers: {}, rawHeaderNames: [], body: Buffer.alloc(0), latencyMs: 0, error: note }, pass: false };
+    }
+    const problems = envelopeProblems(answer);
+    const code = resultCodeOf(answer);
+    if (answer.json && this.everyAnswer) problems.push(...this.everyAnswer(answer));
+    if (code !== undefined) {
+      if (!spec.expect.includes(code)) {
+        const msg = typeof answer.json?.resultMsg === 'string' ? ` ("${answer.json.resultMsg.slice(0, 80)}")` : '';
+        problems.push(`resultCode ${code}${msg} where the specification expects ${spec.expect.join(' or ')}`);
+      } else if (spec.check) {
+        problems.push(...spec.check(answer, code));
+      }
+    }
+    const pass = problems.length === 0;
+    this.sink({ scenario: this.scenario, step: spec.name, expected: spec.expect, actual: code, httpStatus: answer.status, latencyMs: answer.latencyMs, pass, note: problems.join('; ') });
+    return { answer, pass, code };
+  }
+
+  /** Records a failure that is not one request's answer (e.g. concurrent answers disagreeing). */
+  fail(step: string, note: string, expected: string[] = []): void {
+    this.sink({ scenario: this.scenario, step, expected, httpStatus: 0, latencyMs: 0, pass: false, note });
+  }
+
+  /** Ends the scenario: the step that made this necessary has already been recorded as failed. */
+  abort(reason: string): never {
+    throw new ScenarioAborted(reason);
+  }
+}
+
+/** Waits (ms). */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

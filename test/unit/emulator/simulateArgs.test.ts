@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../infra/cli/main';
+import type { CliIo } from '../../../infra/cli/command';
+import { parseSimulateArgs } from '../../../infra/cli/commands/simulate';
+import { SCENARIO_NAMES } from '../../../infra/emulator/scenarios/index';
+
+const BASE = ['--url', 'http://127.0.0.1:9/', '--key', 'k'];
+
+function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string; stderr: string } {
+  const io = { stdout: '', stderr: '', env, readStdin: async () => Buffer.alloc(0), out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  return io;
+}
+
+describe('parseSimulateArgs', () => {
+  it('runs every scenario by default, v1 included', () => {
+    expect(parseSimulateArgs(BASE, {}).scenarios).toEqual(SCENARIO_NAMES);
+    expect(SCENARIO_NAMES).toContain('v1');
+  });
+
+  it.each([
+    [['--v1'], ['v1']],
+    [['--scenario', 'hostile'], ['hostile']],
+    [['--scenario', 'hostile', '--v1'], ['hostile', 'v1']],
+    [['--scenario', 'trial,purchase'], ['purchase', 'trial']],
+  ])('picks scenarios for %j', (extra, expected) => {
+    expect(parseSimulateArgs([...BASE, ...extra], {}).scenarios).toEqual(expected);
+  });
+
+  it('takes the key from KG_ACCESS_KEY (newest first) when --key is absent', () => {
+    expect(parseSimulateArgs(['--url', 'http://x/'], { KG_ACCESS_KEY: 'new, old' }).options.key).toBe('new');
+  });
+
+  it('reads numbers and bits', () => {
+    const { options, json } = parseSimulateArgs([...BASE, '--bits', '128', '--concurrency', '7', '--timeout', '900', '--json'], {});
+    expect(options).toMatchObject({ bits: 128, concurrency: 7, timeoutMs: 900 });
+    expect(json).toBe(true);
+  });
+});
+
+describe('kg simulate', () => {
+  it.each([
+    ['no --url', ['--key', 'k']],
+    ['no key anywhere', ['--url', 'http://x/']],
+    ['a URL that is not http', ['--url', 'ftp://x/', '--key', 'k']],
+    ['an unknown scenario', [...BASE, '--scenario', 'nope']],
+    ['bits of 192', [...BASE, '--bits', '192']],
+    ['concurrency 0', [...BASE, '--concurrency', '0']],
+    ['an unknown option', [...BASE, '--frobnicate']],
+  ])('exits 2 for %s', async (_name, args) => {
+    const io = captureIo();
+    expect(await main(['simulate', ...args], io)).toBe(2);
+    expect(io.stderr).toMatch(/^kg simulate: /);
+  });
+
+  it('exits 1 and reports the failed step when nothing listens at the URL', async () => {
+    const io = captureIo();
+    const code = await main(['simulate', '--url', 'http://127.0.0.1:9/', '--key', 'k', '--scenario', 'one-time', '--timeout', '2000', '--json'], io);
+    expect(code).toBe(1);
+    const report = JSON.parse(io.stdout) as { ok: boolean; failures: Array<{ step: string; note: string }> };
+    expect(report.ok).toBe(false);
+    expect(report.failures[0]).toMatchObject({ step: 'newInstance' });
+    expect(report.failures[0]?.note).toMatch(/request failed/);
+    expect(io.stdout).not.toContain('"k"');
+  });
+});
