@@ -13,6 +13,15 @@ import { runEffect } from './runEffect';
 /** Attempts before a call gives up on a record that keeps changing under it. */
 export const MAX_CAS_ATTEMPTS = 8;
 
+/**
+ * How long a renew/freeze/unfreeze/release/upgrade/check call may take (ms): the provisioner's own timeout
+ * (KG_PROVISIONER_TIMEOUT_MS, which the http provisioner enforces) plus a small margin, as a backstop for
+ * custom provisioners. KG_PROVISION_BUDGET_MS is only newInstance's wait before answering 000004.
+ */
+export function effectTimeoutMs(provisionerTimeoutMs: number): number {
+  return provisionerTimeoutMs + 200;
+}
+
 /** The commands that go through {@link runMutation}. */
 export type MutationCommand = Exclude<Command, { activity: 'newInstance' | 'queryInstance' }>;
 
@@ -26,7 +35,7 @@ export async function runMutation(ctx: CallContext, cmd: MutationCommand): Promi
     nonce = undefined;
     const decision = decide(begun.record, cmd, decideEnv(ctx.deps));
     const answer = decision.kind === 'effect'
-      ? decision.finish(await runEffect(provisioner, decision.effect, config.KG_PROVISION_BUDGET_MS), ctx.deps.clock())
+      ? decision.finish(await runEffect(provisioner, decision.effect, effectTimeoutMs(config.KG_PROVISIONER_TIMEOUT_MS)), ctx.deps.clock())
       : decision;
     const out = materialize(answer, ctx);
     const committed = await store.commit(cmd.instanceId, {

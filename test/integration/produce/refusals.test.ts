@@ -84,3 +84,25 @@ describe('produce with a provisioner that refuses or fails', () => {
     expect((await store.read([instanceId]))[0]!.record!.status).toBe('FROZEN');
   });
 });
+
+describe('produce with a provisioner slower than the newInstance budget', () => {
+  it('still completes freeze, unfreeze and renewals: the budget applies only to newInstance', async () => {
+    const settings = { KG_ACCESS_KEY: KEY, KG_DATA_KEY: randomBytes(32).toString('base64'), KG_PROVISION_BUDGET_MS: '20', KG_PROVISIONER_TIMEOUT_MS: '2000' };
+    const inner = countingProvisioner();
+    const slow = <T>(f: () => Promise<T>) => new Promise<T>((resolve, reject) => setTimeout(() => f().then(resolve, reject), 150));
+    const handler = createProduceHandler({
+      settings,
+      allowMemoryStore: true,
+      provisioner: { ...inner, freeze: (r) => slow(() => inner.freeze(r)), unfreeze: (r) => slow(() => inner.unfreeze(r)), renew: (r) => slow(() => inner.renew(r)) },
+    });
+    const created = await invoke(handler, v2Event(KEY, { activity: 'newInstance', businessId: 'a', ...orderIds() }));
+    const instanceId = created.json.instanceId as string;
+    for (const body of [
+      { activity: 'updateInstanceStatus', instanceId, status: 'FREEZE' },
+      { activity: 'updateInstanceStatus', instanceId, status: 'UNFREEZE' },
+      { activity: 'refreshInstance', instanceId, orderId: 'R', orderLineId: 'R-1', scene: 'RENEWAL', expireTime: '20991231235959' },
+    ]) {
+      expect((await invoke(handler, v2Event(KEY, body))).json.resultCode).toBe('000000');
+    }
+  });
+});
