@@ -1,0 +1,273 @@
+/**
+ * Store on Redis through ioredis: standalone, master/standby, DCS Proxy Cluster (one `Redis`) and
+ * Redis Cluster (`Cluster`). `begin` and `commit` are one Lua script call each (EVALSHA, EVAL when the
+ * server lacks the script), all keys of a script share the instance's hash tag.
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+import type { InstanceRecord } from '../lifecycle/types';
+import { StoreUnavailableError } from '../protocol/errors';
+import { decodeAudit, decodeFailure, decodeRecord, decodeVersion, encodeAudit, encodeFailure, encodeRecord } from './codec';
+import { STORE_DEADLINE_MS } from './connectionOptions';
+import { withDeadline } from './deadline';
+import { hashSlot } from './hashSlot';
+import { FAILURES_KEY, JOBS_KEY, auditKey, nonceKey, recordKey } from './keys';
+import { AUDIT_CAP, DEFAULT_AUDIT_LIMIT, DEFAULT_FAILURE_LIMIT, FAILURE_CAP, listLimit, nonceTtlSeconds, requireFiniteMs } from './limits';
+import { BEGIN, CLAIM_JOBS, COMMIT, PUSH_FAILURE } from './scripts';
+import type {
+  AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, FailureEntry, Store, StoreInfo, Versioned,
+} from './Store';
+
+/** A standalone or cluster ioredis client. */
+export type RedisClient = Redis | Cluster;
+
+type ScriptArg = string | number;
+
+/** The commands `defineCommand` adds to the client. */
+interface ScriptCommands {
+  kgBegin(...args: ScriptArg[]): Promise<unknown>;
+  kgCommit(...args: ScriptArg[]): Promise<unknown>;
+  kgPushFailure(...args: ScriptArg[]): Promise<unknown>;
+  kgClaimJobs(...args: ScriptArg[]): Promise<unknown>;
+}
+
+/** Tuning of a {@link RedisStore}. */
+export interface RedisStoreOptions {
+  /** Hard limit on each call, waiting for the first connection included (ms). Default 2500. */
+  deadlineMs?: number;
+  /** Receives connection errors (ioredis `error` events); default: ignored, calls report them. */
+  onError?: (err: Error) => void;
+}
+
+/** {@link Store} on one ioredis client, reused across warm invocations. */
+export class RedisStore implements Store {
+  private readonly client: RedisClient;
+  private readonly scripts: ScriptCommands;
+  private readonly deadlineMs: number;
+  private readonly kind: StoreInfo['kind'];
+  private roundTrips = 0;
+  private everReady: boolean;
+
+  constructor(client: RedisClient, options: RedisStoreOptions = {}) {
+    this.client = client;
+    this.kind = client.isCluster ? 'redis-cluster' : 'redis';
+    this.deadlineMs = options.deadlineMs ?? STORE_DEADLINE_MS;
+    client.defineCommand('kgBegin', BEGIN);
+    client.defineCommand('kgCommit', COMMIT);
+    client.defineCommand('kgPushFailure', PUSH_FAILURE);
+    client.defineCommand('kgClaimJobs', CLAIM_JOBS);
+    this.scripts = client as unknown as ScriptCommands;
+    const onError = options.onError ?? (() => undefined);
+    client.on('error', onError);
+    this.everReady = client.status === 'ready';
+    client.on('ready', () => {
+      this.everReady = true;
+    });
+  }
+
+  async begin(instanceId: string, options: BeginOptions = {}): Promise<BeginResult> {
+    const reply = await this.call('begin', () =>
+      this.scripts.kgBegin(
+        recordKey(instanceId),
+        nonceKey(instanceId, options.nonce ?? ''),
+        auditKey(instanceId),
+        options.nonce === undefined ? '0' : '1',
+        nonceTtlSeconds(options.nonceTtlSeconds),
+        options.claim ? encodeRecord(options.claim) : '',
+        options.audit ? encodeAudit(options.audit) : '',
+        AUDIT_CAP,
+      ),
+    );
+    if (!Array.isArray(reply) || reply.length < 2) throw unexpected('begin');
+    const [state, claimed, version, record] = reply as [unknown, unknown, unknown, unknown];
+    if (state !== 'fresh' && state !== 'replayed' && state !== 'none') throw unexpected('begin');
+    return { nonce: state, claimed: claimed === 1, ...toVersioned(version, record) };
+  }
+
+  async commit(instanceId: string, options: CommitOptions): Promise<CommitResult> {
+    const reply = await this.call('commit', () =>
+      this.scripts.kgCommit(
+        recordKey(instanceId),
+        auditKey(instanceId),
+        options.expectedVersion,
+        options.record ? encodeRecord(options.record) : '',
+        encodeAudit(options.audit),
+        AUDIT_CAP,
+      ),
+    );
+    if (!Array.isArray(reply) || reply.length !== 2) throw unexpected('commit');
+    return { ok: reply[0] === 1, version: decodeVersion(reply[1] as number) };
+  }
+
+  async read(instanceIds: string[]): Promise<Versioned[]> {
+    if (instanceIds.length === 0) return [];
+    if (instanceIds.length === 1) {
+      const [v, r] = await this.call('read', () => this.client.hmget(recordKey(instanceIds[0] as string), 'v', 'r'));
+      return [toVersioned(v, r)];
+    }
+    const groups = this.groupForPipelines(instanceIds);
+    const results: Versioned[] = new Array<Versioned>(instanceIds.length);
+    await Promise.all(
+      groups.map(async (positions) => {
+        const replies = await this.call('read', () => {
+          const pipeline = this.client.pipeline();
+          for (const i of positions) pipeline.hmget(recordKey(instanceIds[i] as string), 'v', 'r');
+          return pipeline.exec();
+        });
+        if (!replies || replies.length !== positions.length) throw unexpected('read');
+        positions.forEach((pos, k) => {
+          const [err, value] = replies[k] as [Error | null, unknown];
+          if (err) throw new StoreUnavailableError('store read failed', { cause: err });
+          const [v, r] = Array.isArray(value) ? (value as unknown[]) : [];
+          results[pos] = toVersioned(v, r);
+        });
+      }),
+    );
+    return results;
+  }
+
+  async recordFailure(entry: FailureEntry): Promise<void> {
+    // The prefix keeps identical entries apart (a set would merge them) and, sorting by the time of
+    // recording, keeps entries with the same `at` newest first too.
+    const member = `${failureMemberPrefix()}|${encodeFailure(entry)}`;
+    await this.call('recordFailure', () => this.scripts.kgPushFailure(FAILURES_KEY, finiteOr(entry.at, 0), member, FAILURE_CAP));
+  }
+
+  async listAudit(instanceId: string, limit?: number): Promise<AuditEntry[]> {
+    const n = listLimit(limit, DEFAULT_AUDIT_LIMIT, AUDIT_CAP);
+    if (n === 0) return [];
+    const lines = await this.call('listAudit', () => this.client.lrange(auditKey(instanceId), 0, n - 1));
+    return lines.map(decodeAudit).filter((e): e is AuditEntry => e !== undefined);
+  }
+
+  async listFailures(options: { sinceMs?: number; limit?: number } = {}): Promise<FailureEntry[]> {
+    const n = listLimit(options.limit, DEFAULT_FAILURE_LIMIT, FAILURE_CAP);
+    if (n === 0) return [];
+    const since = options.sinceMs === undefined || !Number.isFinite(options.sinceMs) ? '-inf' : String(options.sinceMs);
+    const members = await this.call('listFailures', () =>
+      this.client.zrevrangebyscore(FAILURES_KEY, '+inf', since, 'LIMIT', 0, n),
+    );
+    return members
+      .map((m) => decodeFailure(m.slice(m.indexOf('|') + 1)))
+      .filter((e): e is FailureEntry => e !== undefined);
+  }
+
+  async enqueueJob(instanceId: string, dueAtMs: number): Promise<void> {
+    const due = requireFiniteMs(dueAtMs, 'dueAtMs');
+    await this.call('enqueueJob', () => this.client.zadd(JOBS_KEY, 'NX', due, instanceId));
+  }
+
+  async claimDueJobs(options: { nowMs: number; leaseMs: number; limit: number }): Promise<string[]> {
+    const limit = listLimit(options.limit, 0, Number.MAX_SAFE_INTEGER);
+    if (limit === 0) return [];
+    const now = requireFiniteMs(options.nowMs, 'nowMs');
+    const leaseEnd = now + Math.max(0, requireFiniteMs(options.leaseMs, 'leaseMs'));
+    const ids = await this.call('claimDueJobs', () => this.scripts.kgClaimJobs(JOBS_KEY, now, leaseEnd, limit));
+    if (!Array.isArray(ids)) throw unexpected('claimDueJobs');
+    return ids.map(String);
+  }
+
+  async completeJob(instanceId: string): Promise<void> {
+    await this.call('completeJob', () => this.client.zrem(JOBS_KEY, instanceId));
+  }
+
+  async listJobs(): Promise<Array<{ instanceId: string; dueAtMs: number }>> {
+    const reply: unknown = await this.call('listJobs', () => this.client.zrange(JOBS_KEY, 0, '-1', 'WITHSCORES'));
+    if (!Array.isArray(reply)) throw unexpected('listJobs');
+    // RESP2 answers [member, score, ...]; RESP3 would answer [[member, score], ...]. Accept both.
+    const flat: unknown[] = reply.flat();
+    const jobs: Array<{ instanceId: string; dueAtMs: number }> = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) jobs.push({ instanceId: String(flat[i]), dueAtMs: Number(flat[i + 1]) });
+    return jobs;
+  }
+
+  info(): StoreInfo {
+    return { kind: this.kind, roundTrips: this.roundTrips };
+  }
+
+  async ping(): Promise<void> {
+    await this.call('ping', () => this.client.ping());
+  }
+
+  async close(): Promise<void> {
+    if (this.client.status === 'end') return;
+    try {
+      await withDeadline(() => this.client.quit(), this.deadlineMs, 'close');
+    } catch {
+      this.client.disconnect();
+    }
+  }
+
+  /** Sends one command, script or pipeline (one round trip) under the deadline; maps every failure. */
+  private async call<T>(what: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await withDeadline(async (signal) => {
+        await this.firstReady(signal);
+        if (signal.aborted) throw new StoreUnavailableError(`store ${what} gave up before sending`);
+        this.roundTrips += 1;
+        return send();
+      }, this.deadlineMs, what);
+    } catch (err) {
+      if (err instanceof StoreUnavailableError) throw err;
+      throw new StoreUnavailableError(`store ${what} failed`, { cause: err });
+    }
+  }
+
+  /**
+   * Before the first `ready` (cold start) a call waits for the connection, bounded by the deadline.
+   * After it, calls go straight out: with the offline queue off they fail fast while Redis is down.
+   */
+  private firstReady(signal: AbortSignal): Promise<void> {
+    if (this.everReady || this.client.status === 'ready') return Promise.resolve();
+    if (this.client.status === 'end') return Promise.reject(new StoreUnavailableError('store connection is closed'));
+    return new Promise<void>((resolve, reject) => {
+      const onReady = (): void => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = (): void => {
+        this.client.off('ready', onReady);
+        reject(new StoreUnavailableError('store connection was not ready in time'));
+      };
+      this.client.once('ready', onReady);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Positions of the ids grouped so each group is one valid pipeline (one slot in cluster mode). */
+  private groupForPipelines(instanceIds: string[]): number[][] {
+    if (this.kind !== 'redis-cluster') return [instanceIds.map((_, i) => i)];
+    const bySlot = new Map<number, number[]>();
+    instanceIds.forEach((id, i) => {
+      const slot = hashSlot(recordKey(id));
+      const group = bySlot.get(slot);
+      if (group) group.push(i);
+      else bySlot.set(slot, [i]);
+    });
+    return [...bySlot.values()];
+  }
+}
+
+function toVersioned(version: unknown, record: unknown): Versioned {
+  if (record === null || record === undefined || record === false) return { record: null, version: 0 };
+  if (typeof record !== 'string') throw unexpected('record');
+  const parsed: InstanceRecord = decodeRecord(record);
+  return { record: parsed, version: decodeVersion(typeof version === 'string' || typeof version === 'number' ? version : null) };
+}
+
+let failureCounter = 0;
+
+/** `<epoch ms, 15 digits><counter, 6 digits><random hex>`: sorts by recording time, never repeats. */
+function failureMemberPrefix(): string {
+  failureCounter = (failureCounter + 1) % 1_000_000;
+  return `${String(Date.now()).padStart(15, '0')}${String(failureCounter).padStart(6, '0')}${randomBytes(4).toString('hex')}`;
+}
+
+function unexpected(what: string): StoreUnavailableError {
+  return new StoreUnavailableError(`store ${what} got an unexpected reply`);
+}
+
+function finiteOr(n: number, fallback: number): number {
+  return Number.isFinite(n) ? n : fallback;
+}

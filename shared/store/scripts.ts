@@ -1,0 +1,96 @@
+/**
+ * The Lua scripts of RedisStore. Rules that keep them portable across every DCS mode: all keys come
+ * in KEYS[] and share one hash tag, no key name is made up inside a script, nothing random or
+ * time-dependent is written, and each script does a bounded amount of work (well under the 5 s limit).
+ * @module
+ */
+
+/** A script as ioredis `defineCommand` takes it. */
+export interface ScriptDefinition {
+  numberOfKeys: number;
+  lua: string;
+}
+
+/**
+ * Round trip 1 of a mutation.
+ * KEYS: record hash, nonce key, audit list. ARGV: useNonce ('1'|'0'), nonce TTL (s), claim JSON or '',
+ * audit JSON or '', audit cap.
+ * Returns `{nonceState, claimed (0|1), version or nil, record JSON or nil}`.
+ * A replayed nonce returns before any write; the record is still read so the answer is truthful.
+ */
+export const BEGIN: ScriptDefinition = {
+  numberOfKeys: 3,
+  lua: `
+local nonceState = 'none'
+if ARGV[1] == '1' then
+  if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then
+    nonceState = 'fresh'
+  else
+    local vr = redis.call('HMGET', KEYS[1], 'v', 'r')
+    return {'replayed', 0, vr[1], vr[2]}
+  end
+end
+local claimed = 0
+if ARGV[3] ~= '' and redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], 'v', 1, 'r', ARGV[3])
+  claimed = 1
+end
+if ARGV[4] ~= '' then
+  redis.call('LPUSH', KEYS[3], ARGV[4])
+  redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[5]) - 1)
+end
+local vr = redis.call('HMGET', KEYS[1], 'v', 'r')
+return {nonceState, claimed, vr[1], vr[2]}
+`,
+};
+
+/**
+ * Round trip 2 of a mutation: compare-and-set plus audit, all or nothing.
+ * KEYS: record hash, audit list. ARGV: expected version, record JSON or '' (keep), audit JSON, audit cap.
+ * Returns `{ok (0|1), version now stored}`. On a conflict nothing is written, not even the audit entry.
+ */
+export const COMMIT: ScriptDefinition = {
+  numberOfKeys: 2,
+  lua: `
+local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if current ~= tonumber(ARGV[1]) then
+  return {0, current}
+end
+local version = current
+if ARGV[2] ~= '' then
+  version = current + 1
+  redis.call('HSET', KEYS[1], 'v', version, 'r', ARGV[2])
+end
+redis.call('LPUSH', KEYS[2], ARGV[3])
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[4]) - 1)
+return {1, version}
+`,
+};
+
+/**
+ * Appends to the capped failure sorted set.
+ * KEYS: failure set. ARGV: score (`at`, epoch ms), member, cap. Oldest scores are trimmed.
+ */
+export const PUSH_FAILURE: ScriptDefinition = {
+  numberOfKeys: 1,
+  lua: `
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
+return 1
+`,
+};
+
+/**
+ * Takes due jobs and leases them.
+ * KEYS: job set. ARGV: now (epoch ms), lease end (epoch ms), limit. Returns the ids taken, earliest first.
+ */
+export const CLAIM_JOBS: ScriptDefinition = {
+  numberOfKeys: 1,
+  lua: `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do
+  redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id)
+end
+return ids
+`,
+};

@@ -1,0 +1,437 @@
+/**
+ * One conformance suite for every Store: MemoryStore, RedisStore on a standalone Redis and on a
+ * 3-master Redis Cluster. Each test file calls {@link describeStoreConformance} with its target.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { InstanceRecord } from '../../../shared/lifecycle/types';
+import { StoreUnavailableError } from '../../../shared/protocol/errors';
+import { hashSlot } from '../../../shared/store/hashSlot';
+import { recordKey } from '../../../shared/store/keys';
+import { AUDIT_CAP, FAILURE_CAP } from '../../../shared/store/limits';
+import type { AuditEntry, FailureEntry, Store } from '../../../shared/store/Store';
+import { eventually, sleep } from '../../support/redis';
+
+/** Ways to break the server under a store (Redis targets only). */
+export interface StoreFaults {
+  /** Stops answering while keeping connections open (SIGSTOP). */
+  pause(): void;
+  resume(): void;
+  /** SIGKILL every server process. */
+  kill(): Promise<void>;
+  /** Starts the servers again on the same ports and data dirs. */
+  restart(): Promise<void>;
+}
+
+/** What a test file hands the suite. */
+export interface ConformanceTarget {
+  /** The store under test (the same object for the whole suite unless `reset` replaces it). */
+  store(): Store;
+  /** Empties all state before each test. */
+  reset(): Promise<void>;
+  faults?: StoreFaults;
+  stop(): Promise<void>;
+}
+
+/** The limit the brief sets for any call against a hung or dead Redis (ms). */
+const UNAVAILABLE_WITHIN_MS = 3000;
+
+function record(instanceId: string, overrides: Partial<InstanceRecord> = {}): InstanceRecord {
+  return {
+    instanceId,
+    orderId: `CS${instanceId.slice(0, 8)}`,
+    orderLineId: `${instanceId.slice(0, 8)}-1`,
+    protocol: 'v2',
+    status: 'ACTIVE',
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000,
+    responses: {},
+    history: [],
+    ...overrides,
+  };
+}
+
+function audit(detail: string, at = 1_700_000_000_000): AuditEntry {
+  return { at, activity: 'newInstance', resultCode: '000000', detail };
+}
+
+function failure(at: number, reason = `reason ${at}`): FailureEntry {
+  return { at, resultCode: '000005', activity: 'newInstance', reason };
+}
+
+const newId = (): string => randomUUID();
+
+/** Registers the whole suite under `describe(name)`. */
+export function describeStoreConformance(
+  name: string,
+  start: () => Promise<ConformanceTarget>,
+  capabilities: { faults: boolean },
+): void {
+  describe(name, () => {
+    let target: ConformanceTarget;
+    const store = (): Store => target.store();
+
+    beforeAll(async () => {
+      target = await start();
+    });
+    afterAll(async () => {
+      await target?.stop();
+    });
+    beforeEach(async () => {
+      await target.reset();
+    });
+
+    /** Round trips `work` costs on the store. */
+    async function roundTripsOf(work: () => Promise<unknown>): Promise<number> {
+      const before = store().info().roundTrips;
+      await work();
+      return store().info().roundTrips - before;
+    }
+
+    describe('begin', () => {
+      it('reports a nonce fresh the first time and replayed the second time', async () => {
+        const id = newId();
+        expect((await store().begin(id, { nonce: 'n1' })).nonce).toBe('fresh');
+        expect((await store().begin(id, { nonce: 'n1' })).nonce).toBe('replayed');
+        expect((await store().begin(id, { nonce: 'n2' })).nonce).toBe('fresh');
+      });
+
+      it('reports nonce none when no nonce is given, however often', async () => {
+        const id = newId();
+        expect((await store().begin(id)).nonce).toBe('none');
+        expect((await store().begin(id)).nonce).toBe('none');
+      });
+
+      it('keeps nonces per instance: the same nonce on another instance is fresh', async () => {
+        expect((await store().begin(newId(), { nonce: 'shared' })).nonce).toBe('fresh');
+        expect((await store().begin(newId(), { nonce: 'shared' })).nonce).toBe('fresh');
+      });
+
+      it('claims nothing and logs nothing for a replayed nonce, yet reports the stored record', async () => {
+        const id = newId();
+        await store().begin(id, { nonce: 'n', claim: record(id), audit: audit('first') });
+        const replay = await store().begin(id, { nonce: 'n', claim: record(id, { status: 'FROZEN' }), audit: audit('replay') });
+        expect(replay).toMatchObject({ nonce: 'replayed', claimed: false, version: 1 });
+        expect(replay.record?.status).toBe('ACTIVE');
+        expect((await store().listAudit(id)).map((e) => e.detail)).toEqual(['first']);
+      });
+
+      it('forgets a nonce once its TTL (1 s) has passed', async () => {
+        const id = newId();
+        await store().begin(id, { nonce: 'short', nonceTtlSeconds: 1 });
+        expect((await store().begin(id, { nonce: 'short', nonceTtlSeconds: 1 })).nonce).toBe('replayed');
+        await sleep(1300);
+        expect((await store().begin(id, { nonce: 'short', nonceTtlSeconds: 1 })).nonce).toBe('fresh');
+      });
+
+      it('inserts a claim at version 1 and never overwrites an existing record with a later claim', async () => {
+        const id = newId();
+        const first = await store().begin(id, { claim: record(id) });
+        expect(first).toMatchObject({ claimed: true, version: 1, record: record(id) });
+        const second = await store().begin(id, { claim: record(id, { status: 'FAILED' }) });
+        expect(second).toMatchObject({ claimed: false, version: 1 });
+        expect(second.record?.status).toBe('ACTIVE');
+      });
+
+      it('reports an absent record as null at version 0', async () => {
+        expect(await store().begin(newId())).toEqual({ nonce: 'none', claimed: false, record: null, version: 0 });
+      });
+
+      it('lets exactly one of 100 concurrent begins claim the instance', async () => {
+        const id = newId();
+        const results = await Promise.all(
+          Array.from({ length: 100 }, (_, i) => store().begin(id, { nonce: `n${i}`, claim: record(id, { attributes: { by: String(i) } }) })),
+        );
+        expect(results.filter((r) => r.claimed)).toHaveLength(1);
+        const winner = results.find((r) => r.claimed)?.record?.attributes?.by;
+        expect(results.every((r) => r.version === 1 && r.record?.attributes?.by === winner)).toBe(true);
+      });
+
+      it('appends its audit entry in the same call', async () => {
+        const id = newId();
+        await store().begin(id, { audit: audit('read-only call') });
+        expect((await store().listAudit(id)).map((e) => e.detail)).toEqual(['read-only call']);
+      });
+
+      it('hands out copies: mutating the claim or a returned record changes nothing stored', async () => {
+        const id = newId();
+        const claim = record(id);
+        const began = await store().begin(id, { claim });
+        claim.status = 'FAILED';
+        claim.history.push({ at: 1, activity: 'x', from: null, to: 'FAILED' });
+        if (began.record) began.record.status = 'RELEASED';
+        const [again] = await store().read([id]);
+        expect(again?.record).toEqual(record(id));
+      });
+
+      it('costs one round trip with nonce, claim and audit together', async () => {
+        const id = newId();
+        expect(await roundTripsOf(() => store().begin(id, { nonce: 'n', claim: record(id), audit: audit('a') }))).toBe(1);
+      });
+    });
+
+    describe('commit', () => {
+      it('writes the record at the next version and appends the audit entry', async () => {
+        const id = newId();
+        await store().begin(id, { claim: record(id) });
+        const result = await store().commit(id, { expectedVersion: 1, record: record(id, { status: 'FROZEN' }), audit: audit('freeze') });
+        expect(result).toEqual({ ok: true, version: 2 });
+        const [now] = await store().read([id]);
+        expect(now).toEqual({ version: 2, record: record(id, { status: 'FROZEN' }) });
+        expect((await store().listAudit(id)).map((e) => e.detail)).toEqual(['freeze']);
+      });
+
+      it('refuses a stale version and writes nothing, not even the audit entry', async () => {
+        const id = newId();
+        await store().begin(id, { claim: record(id) });
+        await store().commit(id, { expectedVersion: 1, record: record(id, { status: 'FROZEN' }), audit: audit('won') });
+        const stale = await store().commit(id, { expectedVersion: 1, record: record(id, { status: 'RELEASED' }), audit: audit('lost') });
+        expect(stale).toEqual({ ok: false, version: 2 });
+        expect((await store().read([id]))[0]?.record?.status).toBe('FROZEN');
+        expect((await store().listAudit(id)).map((e) => e.detail)).toEqual(['won']);
+      });
+
+      it('refuses version 0 once a record exists, and version 1 while none does', async () => {
+        const a = newId();
+        await store().begin(a, { claim: record(a) });
+        expect(await store().commit(a, { expectedVersion: 0, record: record(a), audit: audit('x') })).toEqual({ ok: false, version: 1 });
+        const b = newId();
+        expect(await store().commit(b, { expectedVersion: 1, record: record(b), audit: audit('x') })).toEqual({ ok: false, version: 0 });
+        expect((await store().read([b]))[0]).toEqual({ record: null, version: 0 });
+      });
+
+      it('without a record keeps the version and only logs', async () => {
+        const id = newId();
+        await store().begin(id, { claim: record(id) });
+        expect(await store().commit(id, { expectedVersion: 1, audit: audit('query') })).toEqual({ ok: true, version: 1 });
+        expect((await store().listAudit(id)).map((e) => e.detail)).toEqual(['query']);
+      });
+
+      it('ends at exactly N after N concurrent begin/commit increment loops (N = 25)', async () => {
+        const id = newId();
+        await store().begin(id, { claim: record(id, { provisioning: { attempts: 0 } }) });
+        const n = 25;
+        await Promise.all(
+          Array.from({ length: n }, async (_, worker) => {
+            for (;;) {
+              const { record: current, version } = await store().begin(id);
+              if (!current) throw new Error('record vanished');
+              const attempts = (current.provisioning?.attempts ?? 0) + 1;
+              const next = { ...current, provisioning: { attempts } };
+              const done = await store().commit(id, { expectedVersion: version, record: next, audit: audit(`w${worker}`) });
+              if (done.ok) return;
+            }
+          }),
+        );
+        const [final] = await store().read([id]);
+        expect(final?.record?.provisioning?.attempts).toBe(n);
+        expect(final?.version).toBe(n + 1);
+        expect(await store().listAudit(id, AUDIT_CAP)).toHaveLength(n);
+      });
+
+      it('costs one round trip', async () => {
+        const id = newId();
+        await store().begin(id, { claim: record(id) });
+        expect(await roundTripsOf(() => store().commit(id, { expectedVersion: 1, record: record(id), audit: audit('a') }))).toBe(1);
+      });
+    });
+
+    describe('read', () => {
+      it('returns many records in the order asked, across slots, absent ids as null at version 0', async () => {
+        const ids = Array.from({ length: 20 }, newId);
+        for (const id of ids) await store().begin(id, { claim: record(id) });
+        const unknown = newId();
+        const asked = [ids[3] as string, unknown, ...ids, ids[3] as string];
+        // The ids really do spread over many cluster slots.
+        expect(new Set(ids.map((id) => hashSlot(recordKey(id)))).size).toBeGreaterThan(10);
+        const got = await store().read(asked);
+        expect(got).toEqual(asked.map((id) => (id === unknown ? { record: null, version: 0 } : { record: record(id), version: 1 })));
+      });
+
+      it('reads one id in one round trip and no ids in none', async () => {
+        const id = newId();
+        expect(await roundTripsOf(() => store().read([id]))).toBe(1);
+        expect(await roundTripsOf(() => store().read([]))).toBe(0);
+      });
+
+      it.each([
+        ['a}b', 'a'],
+        ['{a}', 'a'],
+        ['x}{y', 'x'],
+        ['}x', 'x'],
+        ['%7B', '{'],
+        ['', '%'],
+      ])('keeps crafted id %j apart from %j, each in one slot', async (crafted, plain) => {
+        await store().begin(crafted, { nonce: 'n', claim: record(crafted), audit: audit('crafted') });
+        await store().begin(plain, { nonce: 'n', claim: record(plain, { status: 'FROZEN' }), audit: audit('plain') });
+        const [a, b] = await store().read([crafted, plain]);
+        expect(a?.record?.instanceId).toBe(crafted);
+        expect(b?.record?.instanceId).toBe(plain);
+        expect((await store().commit(crafted, { expectedVersion: 1, record: record(crafted), audit: audit('c2') })).ok).toBe(true);
+        expect((await store().listAudit(crafted)).map((e) => e.detail)).toEqual(['c2', 'crafted']);
+      });
+    });
+
+    describe('listAudit', () => {
+      it(`lists newest first and keeps only the newest ${AUDIT_CAP}`, async () => {
+        const id = newId();
+        for (let i = 0; i < AUDIT_CAP + 10; i++) await store().commit(id, { expectedVersion: 0, audit: audit(`e${i}`) });
+        const all = await store().listAudit(id, AUDIT_CAP + 100);
+        expect(all).toHaveLength(AUDIT_CAP);
+        expect(all[0]?.detail).toBe(`e${AUDIT_CAP + 9}`);
+        expect(all.at(-1)?.detail).toBe('e10');
+        expect((await store().listAudit(id, 3)).map((e) => e.detail)).toEqual([`e${AUDIT_CAP + 9}`, `e${AUDIT_CAP + 8}`, `e${AUDIT_CAP + 7}`]);
+      });
+
+      it('returns an empty list for an instance never seen', async () => {
+        expect(await store().listAudit(newId())).toEqual([]);
+      });
+    });
+
+    describe('listFailures', () => {
+      it('lists newest first, keeps entries at or after sinceMs and stops at limit', async () => {
+        for (const at of [1000, 2000, 3000, 4000, 5000]) await store().recordFailure(failure(at));
+        expect((await store().listFailures()).map((f) => f.at)).toEqual([5000, 4000, 3000, 2000, 1000]);
+        expect((await store().listFailures({ sinceMs: 3000 })).map((f) => f.at)).toEqual([5000, 4000, 3000]);
+        expect((await store().listFailures({ sinceMs: 3000, limit: 2 })).map((f) => f.at)).toEqual([5000, 4000]);
+        expect(await store().listFailures({ sinceMs: 6000 })).toEqual([]);
+      });
+
+      it('keeps two identical failures as two entries', async () => {
+        await store().recordFailure(failure(7000, 'same'));
+        await store().recordFailure(failure(7000, 'same'));
+        expect(await store().listFailures()).toEqual([failure(7000, 'same'), failure(7000, 'same')]);
+      });
+
+      it('lists failures with the same at newest recorded first', async () => {
+        await store().recordFailure(failure(8000, 'older'));
+        await sleep(5);
+        await store().recordFailure(failure(8000, 'newer'));
+        expect((await store().listFailures()).map((f) => f.reason)).toEqual(['newer', 'older']);
+      });
+
+      it(`keeps only the newest ${FAILURE_CAP}`, async () => {
+        const total = FAILURE_CAP + 5;
+        for (let start = 0; start < total; start += 500) {
+          await Promise.all(
+            Array.from({ length: Math.min(500, total - start) }, (_, k) => store().recordFailure(failure(10_000 + start + k))),
+          );
+        }
+        const all = await store().listFailures({ limit: FAILURE_CAP + 100 });
+        expect(all).toHaveLength(FAILURE_CAP);
+        expect(all[0]?.at).toBe(10_000 + total - 1);
+        expect(all.at(-1)?.at).toBe(10_000 + 5);
+      });
+    });
+
+    describe('jobs', () => {
+      it('enqueueJob keeps the first due time of an instance', async () => {
+        await store().enqueueJob('a', 1000);
+        await store().enqueueJob('a', 9000);
+        expect(await store().listJobs()).toEqual([{ instanceId: 'a', dueAtMs: 1000 }]);
+      });
+
+      it('claimDueJobs takes due jobs earliest first, up to limit, and leases them', async () => {
+        await store().enqueueJob('late', 5000);
+        await store().enqueueJob('b', 2000);
+        await store().enqueueJob('a', 1000);
+        expect(await store().claimDueJobs({ nowMs: 3000, leaseMs: 1000, limit: 1 })).toEqual(['a']);
+        expect(await store().claimDueJobs({ nowMs: 3000, leaseMs: 1000, limit: 10 })).toEqual(['b']);
+        expect(await store().listJobs()).toEqual([
+          { instanceId: 'a', dueAtMs: 4000 },
+          { instanceId: 'b', dueAtMs: 4000 },
+          { instanceId: 'late', dueAtMs: 5000 },
+        ]);
+        expect(await store().claimDueJobs({ nowMs: 3500, leaseMs: 1000, limit: 10 })).toEqual([]);
+      });
+
+      it('hands a job whose lease ended to the next claimer', async () => {
+        await store().enqueueJob('j', 1000);
+        expect(await store().claimDueJobs({ nowMs: 1000, leaseMs: 60_000, limit: 5 })).toEqual(['j']);
+        expect(await store().claimDueJobs({ nowMs: 60_999, leaseMs: 60_000, limit: 5 })).toEqual([]);
+        expect(await store().claimDueJobs({ nowMs: 61_000, leaseMs: 60_000, limit: 5 })).toEqual(['j']);
+      });
+
+      it('lets exactly one of 20 concurrent claimers take a due job', async () => {
+        await store().enqueueJob('once', 1000);
+        const taken = await Promise.all(Array.from({ length: 20 }, () => store().claimDueJobs({ nowMs: 2000, leaseMs: 5000, limit: 1 })));
+        expect(taken.flat()).toEqual(['once']);
+      });
+
+      it('completeJob removes the job so no one claims it again', async () => {
+        await store().enqueueJob('done', 1000);
+        await store().enqueueJob('open', 1000);
+        await store().completeJob('done');
+        expect(await store().claimDueJobs({ nowMs: 10_000, leaseMs: 1000, limit: 10 })).toEqual(['open']);
+        expect((await store().listJobs()).map((j) => j.instanceId)).toEqual(['open']);
+      });
+
+      it('claimDueJobs with limit 0 takes nothing', async () => {
+        await store().enqueueJob('x', 1000);
+        expect(await store().claimDueJobs({ nowMs: 2000, leaseMs: 1000, limit: 0 })).toEqual([]);
+      });
+    });
+
+    describe('ping', () => {
+      it('answers in one round trip', async () => {
+        expect(await roundTripsOf(() => store().ping())).toBe(1);
+      });
+    });
+
+    describe.runIf(capabilities.faults)('faults', () => {
+      function requireFaults(): StoreFaults {
+        if (!target.faults) throw new Error(`${name} declared faults but gave none`);
+        return target.faults;
+      }
+
+      /** Settles `work` or reports that it was still pending after the limit. */
+      async function settleWithin(work: Promise<unknown>): Promise<unknown> {
+        return Promise.race([
+          work.then(() => 'answered', (err: unknown) => err),
+          sleep(UNAVAILABLE_WITHIN_MS).then(() => 'still pending'),
+        ]);
+      }
+
+      it('rejects with StoreUnavailableError within 3 s while Redis hangs, and works again after', async () => {
+        const faults = requireFaults();
+        const id = newId();
+        await store().begin(id, { claim: record(id) });
+        faults.pause();
+        try {
+          const outcomes = await Promise.all([
+            settleWithin(store().begin(id, { nonce: 'while-hung' })),
+            settleWithin(store().commit(id, { expectedVersion: 1, audit: audit('hung') })),
+            settleWithin(store().read([id, newId()])),
+          ]);
+          for (const outcome of outcomes) expect(outcome).toBeInstanceOf(StoreUnavailableError);
+        } finally {
+          faults.resume();
+        }
+        const back = await eventually(async () => (await store().read([id]))[0], 15_000, 'store answers after resume');
+        expect(back).toEqual({ record: record(id), version: 1 });
+      });
+
+      it('rejects while Redis is dead; after a restart the same store works and acknowledged writes survived', async () => {
+        const faults = requireFaults();
+        const ids = Array.from({ length: 6 }, newId);
+        for (const id of ids) {
+          await store().begin(id, { nonce: 'before-kill', claim: record(id) });
+          await store().commit(id, { expectedVersion: 1, record: record(id, { status: 'FROZEN' }), audit: audit('kept') });
+        }
+        await store().enqueueJob(ids[0] as string, 1234);
+        await faults.kill();
+        try {
+          expect(await settleWithin(store().begin(ids[0] as string))).toBeInstanceOf(StoreUnavailableError);
+          expect(await settleWithin(store().begin(ids[1] as string))).toBeInstanceOf(StoreUnavailableError);
+        } finally {
+          await faults.restart();
+        }
+        const after = await eventually(async () => store().read(ids), 20_000, 'store answers after restart');
+        expect(after).toEqual(ids.map((id) => ({ record: record(id, { status: 'FROZEN' }), version: 2 })));
+        expect((await store().listAudit(ids[5] as string)).map((e) => e.detail)).toEqual(['kept']);
+        expect((await store().begin(ids[2] as string, { nonce: 'before-kill' })).nonce).toBe('replayed');
+        expect(await store().listJobs()).toEqual([{ instanceId: ids[0], dueAtMs: 1234 }]);
+      });
+    });
+  });
+}
