@@ -116,7 +116,7 @@ export function completeProvisioning(record: InstanceRecord, outcome: Provisioni
       appInfo: { ...outcome.appInfo },
       provisioning: { attempts },
     });
-    return reply(RESULT.SUCCESS, { instanceId: record.instanceId, ...v1AppInfo(next, env), next, remember: key });
+    return reply(RESULT.SUCCESS, { instanceId: record.instanceId, ...createdAppInfo(next, env), next, remember: key });
   }
   if (outcome.permanent) {
     const failure = { resultCode: outcome.resultCode, resultMsg: outcome.resultMsg };
@@ -152,11 +152,17 @@ function answerSettled(record: InstanceRecord, env: DecideEnv): Answer {
     return reply(failure.resultCode, { resultMsg: failure.resultMsg, instanceId: record.instanceId });
   }
   // Should not happen (a settled record keeps its answer); succeed so the order is not refunded.
-  return reply(RESULT.SUCCESS, { instanceId: record.instanceId, ...v1AppInfo(record, env) });
+  return reply(RESULT.SUCCESS, { instanceId: record.instanceId, ...createdAppInfo(record, env) });
 }
 
-/** V1 newInstance answers carry the access details (protocol encrypts them); V2 answers never do. */
-function v1AppInfo(record: InstanceRecord, env: DecideEnv): { appInfo?: ReturnType<typeof openAppInfo> } {
-  if (record.protocol !== 'v1' || record.appInfo === undefined || record.status === 'RELEASED') return {};
+/**
+ * The access details a newInstance answer carries. V1: all of them (protocol encrypts the credentials).
+ * V2: only `frontEndUrl`. V2 defines no appInfo on newInstance, but the seller console's debug FAQ says
+ * its create check wants `instanceId` and `frontEndUrl` (lifecycle.md §1.1); an extra field is harmless,
+ * a failed debug case blocks listing. Credentials stay in queryInstance.
+ */
+function createdAppInfo(record: InstanceRecord, env: DecideEnv): { appInfo?: ReturnType<typeof openAppInfo> } {
+  if (record.appInfo === undefined || record.status === 'RELEASED') return {};
+  if (record.protocol !== 'v1') return { appInfo: { frontEndUrl: record.appInfo.frontEndUrl } };
   return { appInfo: openAppInfo(record.appInfo, env.unseal) };
 }

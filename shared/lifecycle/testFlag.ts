@@ -18,13 +18,16 @@ export interface TestAnswerOptions {
 }
 
 /**
- * The answer to a debug request: 000000 for every activity; newInstance carries the derived instanceId,
+ * The answer to a debug request: 000000 for every activity; newInstance carries the derived instanceId and its frontEndUrl,
  * queryInstance one `info` entry per id with only `frontEndUrl`. No `next`, no `remember`.
  */
 export function answerTestRequest(cmd: Command, _env: DecideEnv, opts: TestAnswerOptions): Answer {
   switch (cmd.activity) {
-    case 'newInstance':
-      return reply(RESULT.SUCCESS, { instanceId: opts.deriveId(cmd.orderId, cmd.orderLineId) });
+    case 'newInstance': {
+      // frontEndUrl too: the console's create check wants it (see createdAppInfo in newInstance.ts).
+      const instanceId = opts.deriveId(cmd.orderId, cmd.orderLineId);
+      return reply(RESULT.SUCCESS, { instanceId, appInfo: { frontEndUrl: opts.frontEndUrl(instanceId) } });
+    }
     case 'queryInstance':
       return reply(RESULT.SUCCESS, {
         info: cmd.instanceIds.map((instanceId) => ({ instanceId, appInfo: { frontEndUrl: opts.frontEndUrl(instanceId) } })),

@@ -46,7 +46,9 @@ export function v1Responder(key: string, encryptType: '1' | '2'): Responder {
 
 /** What goes into `record.responses`: sealed when the body carries credentials. */
 export function storableBody(body: string, model: ResponseModel, dataKey: Buffer): string {
-  return model.appInfo || model.info ? sealSecret(dataKey, body) : body;
+  const apps = [model.appInfo, ...(model.info ?? []).map((i) => i.appInfo)];
+  const carriesCredentials = apps.some((a) => a !== undefined && (a.userName !== undefined || a.password !== undefined));
+  return carriesCredentials ? sealSecret(dataKey, body) : body;
 }
 
 /** The body to replay from `record.responses`. */

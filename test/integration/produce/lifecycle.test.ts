@@ -39,6 +39,8 @@ describe.each(storeTargets())('produce V2 lifecycle on $name', (target) => {
     expect(first.headers['Content-Type']).toMatch(/^application\/json/);
     expect(first.json.resultCode).toBe('000000');
     expect(first.json.instanceId).toMatch(/^[0-9a-f]{32}$/);
+    // frontEndUrl for the console's create check; credentials only ever in queryInstance.
+    expect(first.json.appInfo).toEqual({ frontEndUrl: `https://app.test/login?i=${first.json.instanceId}` });
     const retries = await Promise.all([2, 3, 4].map((n) => call({ activity: 'newInstance', businessId: `b-${n}`, orderId, orderLineId })));
     for (const r of retries) expect(r.raw).toBe(first.raw);
   });

@@ -88,8 +88,10 @@ describe('decideNewInstanceRetry', () => {
   });
 
   it.each(['ACTIVE', 'FROZEN', 'RELEASED'] as const)('answers a %s record without a stored answer with 000000 and the instanceId', (status) => {
-    const result = asAnswer(decideNewInstanceRetry(deepFreeze(makeRecord(status)), newCommand(), envAt(), LEASE_B));
-    expect(result.response).toEqual({ resultCode: '000000', resultMsg: 'success.', instanceId: INSTANCE_ID });
+    const record = makeRecord(status);
+    const result = asAnswer(decideNewInstanceRetry(deepFreeze(record), newCommand(), envAt(), LEASE_B));
+    const frontEnd = status !== 'RELEASED' && record.appInfo ? { appInfo: { frontEndUrl: record.appInfo.frontEndUrl } } : {};
+    expect(result.response).toEqual({ resultCode: '000000', resultMsg: 'success.', instanceId: INSTANCE_ID, ...frontEnd });
     expect(result.next).toBeUndefined();
   });
 
@@ -102,18 +104,18 @@ describe('decideNewInstanceRetry', () => {
 describe('completeProvisioning', () => {
   it('turns success into ACTIVE with the lease cleared, a history entry and a remembered 000000', () => {
     const answer = completeProvisioning(claimed(), { ok: true, appInfo: CREATED }, envAt(T0 + 3_000));
-    expect(answer.response).toEqual({ resultCode: '000000', resultMsg: 'success.', instanceId: INSTANCE_ID });
+    expect(answer.response).toEqual({ resultCode: '000000', resultMsg: 'success.', instanceId: INSTANCE_ID, appInfo: { frontEndUrl: CREATED.frontEndUrl } });
     expect(answer.remember).toBe(KEY);
     expect(answer.next).toMatchObject({ status: 'ACTIVE', appInfo: CREATED, provisioning: { attempts: 1 }, updatedAt: T0 + 3_000 });
     expect(answer.next?.provisioning).toEqual({ attempts: 1 });
     expect(answer.next?.history.at(-1)).toEqual({ at: T0 + 3_000, activity: 'newInstance', orderId: ORDER_ID, orderLineId: ORDER_LINE_ID, from: 'PROVISIONING', to: 'ACTIVE' });
   });
 
-  it('returns V1 access details in clear on success (protocol encrypts them), V2 never', () => {
+  it('returns V1 access details in clear on success (protocol encrypts them), V2 only the frontEndUrl', () => {
     const v1 = completeProvisioning(claimed('v1'), { ok: true, appInfo: CREATED }, envAt());
     const v2 = completeProvisioning(claimed('v2'), { ok: true, appInfo: CREATED }, envAt());
     expect('appInfo' in v1.response && v1.response.appInfo).toEqual({ frontEndUrl: CREATED.frontEndUrl, userName: 'admin01', password: 'P@ssw0rd!' });
-    expect('appInfo' in v2.response).toBe(false);
+    expect('appInfo' in v2.response && v2.response.appInfo).toEqual({ frontEndUrl: CREATED.frontEndUrl });
   });
 
   it('turns a permanent refusal into FAILED with that code, remembered', () => {

@@ -7,11 +7,11 @@ import { deepFreeze, envAt } from './support';
 const OPTIONS = { deriveId: deriveInstanceId, frontEndUrl: (id: string) => `https://app.example.com/i/${id}` };
 
 describe('answerTestRequest', () => {
-  it('answers a debug newInstance with the id a real one would get', () => {
+  it('answers a debug newInstance with the id a real one would get and its frontEndUrl', () => {
     const cmd: Command = deepFreeze({ activity: 'newInstance', orderId: 'CS2211181819B4LVS', orderLineId: 'CS2211181819B4LVS-000001', businessId: 'b', test: true });
     expect(answerTestRequest(cmd, envAt(), OPTIONS)).toEqual({
       kind: 'answer',
-      response: { resultCode: '000000', resultMsg: 'success.', instanceId: '3789582543beeddf1dadaad76fde1b59' },
+      response: { resultCode: '000000', resultMsg: 'success.', instanceId: '3789582543beeddf1dadaad76fde1b59', appInfo: { frontEndUrl: 'https://app.example.com/i/3789582543beeddf1dadaad76fde1b59' } },
     });
   });
 
