@@ -8,7 +8,6 @@ import { safeParse } from 'zod/mini';
 import { InvalidParamError } from './errors';
 import { firstIssue } from './issues';
 import { isPlainObject, setOwn, withoutNulls } from './schemas/fields';
-import { KIT_SCHEMAS, type KitName, type KitRequest } from './schemas/kit';
 import { V1_BASIC_SCHEMAS, type V1BasicRequest } from './schemas/v1Basic';
 import { V2_BASIC_SCHEMAS, type V2BasicRequest } from './schemas/v2Basic';
 
@@ -18,7 +17,7 @@ export { firstIssue } from './issues';
 const MAX_ECHO = 64;
 
 /** `value` as a JSON string literal of at most {@link MAX_ECHO} characters of it. */
-function quote(value: string): string {
+export function quote(value: string): string {
   return JSON.stringify(value.length > MAX_ECHO ? `${value.slice(0, MAX_ECHO)}…` : value);
 }
 
@@ -68,8 +67,8 @@ function dropUndefined(value: unknown): unknown {
 
 type AnySchema = Parameters<typeof safeParse>[0];
 
-/** Validates `value` against `schema` or throws the first issue as {@link InvalidParamError}. */
-function validate<T>(schema: AnySchema, value: unknown): T {
+/** Validates `value` against `schema` or throws the first issue as {@link InvalidParamError} (shared with parseKit). */
+export function validate<T>(schema: AnySchema, value: unknown): T {
   // reportInput lets the message tell "required" from "wrong type"; the error object is dropped, not attached.
   const result = safeParse(schema, value, { reportInput: true });
   if (!result.success) throw new InvalidParamError(firstIssue(result.error));
@@ -101,14 +100,4 @@ export function parseV1Basic(params: Record<string, string>): V1BasicRequest {
   }
   const activity = activityOf(clean, V1_BASIC_SCHEMAS);
   return validate<V1BasicRequest>(V1_BASIC_SCHEMAS[activity], clean);
-}
-
-/**
- * Parses the body of kit interface `name` (V2 or V1 form). Top-level `null` values count as absent.
- * @throws InvalidParamError on anything invalid, including an unknown interface name.
- */
-export function parseKit<N extends KitName>(name: N, body: unknown): KitRequest<N> {
-  if (!Object.hasOwn(KIT_SCHEMAS, name)) throw new InvalidParamError(`interface: unknown kit interface ${quote(String(name))}`);
-  if (!isPlainObject(body)) throw new InvalidParamError('body: must be a JSON object');
-  return validate<KitRequest<N>>(KIT_SCHEMAS[name], withoutNulls(body));
 }

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidParamError } from '../../../shared/protocol/errors';
 import { readLenientJson } from '../../../shared/protocol/lenientJson';
-import { parseJsonBody, parseKit, parseV1Basic, parseV2Basic } from '../../../shared/protocol/parse';
+import { parseJsonBody, parseV1Basic, parseV2Basic } from '../../../shared/protocol/parse';
+import { parseKit } from '../../../shared/protocol/parseKit';
 import { KIT_NAMES, type KitName } from '../../../shared/protocol/schemas/kit';
 
 const RUNS = 10_000;

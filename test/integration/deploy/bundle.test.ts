@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -41,7 +41,11 @@ describe.skipIf(names.length === 0)('function bundles', () => {
   let userData: Record<string, string>;
 
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'kg-bundle-'));
+    // Inside the repository, whose package.json says "type": "module", like `dist/` itself: proves the
+    // bundles load with `node -e "require('./dist/<f>/index.js')"` there, not only in a neutral temp dir.
+    const cache = join(root, 'node_modules', '.cache');
+    mkdirSync(cache, { recursive: true });
+    outDir = mkdtempSync(join(cache, 'kg-bundle-'));
     writeFileSync(join(outDir, 'runner.cjs'), RUNNER);
     [report, redis] = await Promise.all([bundleFunctions({ functionsDir, outDir }), startRedis({ appendonly: false })]);
     userData = {

@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { parseKit } from '../../../shared/protocol/parse';
+import { parseKit } from '../../../shared/protocol/parseKit';
 import type { KitName, KitOrg, KitUser } from '../../../shared/protocol/schemas/kit';
 import { rejection, withField } from './support';
 
