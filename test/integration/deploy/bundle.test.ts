@@ -43,7 +43,7 @@ describe.skipIf(names.length === 0)('function bundles', () => {
   beforeAll(async () => {
     // Inside the repository, whose package.json says "type": "module", like `dist/` itself: proves the
     // bundles load with `node -e "require('./dist/<f>/index.js')"` there, not only in a neutral temp dir.
-    const cache = join(root, 'node_modules', '.cache');
+    const cache = join(root, '.cache');
     mkdirSync(cache, { recursive: true });
     outDir = mkdtempSync(join(cache, 'kg-bundle-'));
     writeFileSync(join(outDir, 'runner.cjs'), RUNNER);
