@@ -37,6 +37,7 @@ export async function handleProduce(req: HttpRequest, deps: ProduceDeps): Promis
   let activity = 'unknown';
   let command: Command | undefined;
   let keyIndex: number | undefined;
+  let payloadForm: string | undefined;
   let outcome: CallOutcome;
   try {
     if (keys.length === 0) throw new ConfigError('missing setting KG_ACCESS_KEY: the basic-interface key bound in the seller console');
@@ -51,6 +52,7 @@ export async function handleProduce(req: HttpRequest, deps: ProduceDeps): Promis
     } else {
       const verdict = verifyV2Signature({ body: req.body.toString('utf8'), query: req.query, keys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS });
       keyIndex = accept(verdict);
+      if (verdict.ok) payloadForm = verdict.payloadForm;
       responder = v2Responder(keys[keyIndex]);
       command = commandFromV2(parseV2Basic(parseJsonBody(req.body, MAX_BODY_BYTES)));
       nonce = req.query.nonce;
@@ -66,7 +68,7 @@ export async function handleProduce(req: HttpRequest, deps: ProduceDeps): Promis
   if (outcome.resultCode !== RESULT.SUCCESS) await recordFailure(deps, req, activity, command, outcome);
   deps.logger.info('produce.done', {
     requestId: req.requestId, protocol: v1 ? 'v1' : 'v2', activity, resultCode: outcome.resultCode,
-    instanceId: outcome.instanceId, keyIndex, latencyMs: deps.clock() - started,
+    instanceId: outcome.instanceId, keyIndex, payloadForm, latencyMs: deps.clock() - started,
   });
   return { statusCode: 200, headers: responder.headers(outcome.body), body: outcome.body };
 }

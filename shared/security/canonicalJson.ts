@@ -69,3 +69,31 @@ export function canonicalPayload(bodyText: string): string {
     .sort((a, b) => compareCodeUnits(a.key, b.key));
   return writeCompact({ kind: 'object', members });
 }
+
+function sortDeep(value: OrderedValue): OrderedValue {
+  if (value.kind === 'array') return { kind: 'array', items: value.items.map(sortDeep) };
+  if (value.kind !== 'object') return value;
+  const members = value.members.map((m) => ({ key: m.key, value: sortDeep(m.value) })).sort((a, b) => compareCodeUnits(a.key, b.key));
+  return { kind: 'object', members };
+}
+
+/**
+ * The payload forms a signature is checked against, most likely first, without duplicates.
+ * The official sample signs {@link canonicalPayload} and only flat bodies are documented; for a nested
+ * body (`changeInstanceCheck.productInfo`, kit lists) lifecycle.md §1.2 suggests also trying nested keys
+ * sorted and the raw body, and logging which form matched. For a flat, sorted, compact body all three
+ * are the same string and only one HMAC is computed.
+ * @throws InvalidParamError when the body is not a JSON object.
+ */
+export function payloadForms(bodyText: string): Array<{ form: 'canonical' | 'deep-sorted' | 'raw'; payload: string }> {
+  const root = parseOrderedJson(bodyText);
+  if (root.kind !== 'object') throw new InvalidParamError('body is not a JSON object');
+  const top = root.members.filter((m) => m.value.kind !== 'null').sort((a, b) => compareCodeUnits(a.key, b.key));
+  const forms: Array<{ form: 'canonical' | 'deep-sorted' | 'raw'; payload: string }> = [
+    { form: 'canonical', payload: writeCompact({ kind: 'object', members: top }) },
+  ];
+  const deep = writeCompact(sortDeep({ kind: 'object', members: top }));
+  if (deep !== forms[0]!.payload) forms.push({ form: 'deep-sorted', payload: deep });
+  if (!forms.some((f) => f.payload === bodyText)) forms.push({ form: 'raw', payload: bodyText });
+  return forms;
+}

@@ -1,10 +1,10 @@
 /**
  * The check order shared by the V2 basic and the kit verifiers (Huawei sample `IsvProduceAPI`):
  * timestamp, then nonce (`000002`), then signature presence (`000001`), then the body (`000002`),
- * then the key ring (`000001`).
+ * then the key ring (`000001`), over each payload form of {@link payloadForms}.
  * @module
  */
-import { canonicalPayload } from './canonicalJson';
+import { payloadForms } from './canonicalJson';
 import { checkTimestamp, DEFAULT_WINDOW_MS } from './freshness';
 import { constantTimeEqual } from './hmac';
 import { authFailure, findMatchingKey, paramFailure, type VerifyResult } from './verifyResult';
@@ -45,14 +45,17 @@ export function verifyHexSignedRequest(
   if (!clock.ok) return paramFailure(clock.reason.replace(/^timestamp/, names.timestamp));
   if (nonce === undefined || nonce === '') return paramFailure(`${names.nonce} is missing`);
   if (signature === undefined || signature === '') return authFailure(`${names.signature} is missing`);
-  let payload: string;
+  let forms: ReturnType<typeof payloadForms>;
   try {
-    payload = canonicalPayload(req.body);
+    forms = payloadForms(req.body);
   } catch {
     return paramFailure('body is not a JSON object');
   }
   // Doc examples are upper-case hex, the sample writes lower case and compares ignoring case.
   const received = signature.toLowerCase();
-  const index = findMatchingKey(req.keys, (key) => constantTimeEqual(expectedHex(key, payload), received));
-  return index === -1 ? authFailure(`${names.signature} does not match any configured key`) : { ok: true, keyIndex: index };
+  for (const { form, payload } of forms) {
+    const index = findMatchingKey(req.keys, (key) => constantTimeEqual(expectedHex(key, payload), received));
+    if (index !== -1) return { ok: true, keyIndex: index, payloadForm: form };
+  }
+  return authFailure(`${names.signature} does not match any configured key`);
 }

@@ -9,8 +9,14 @@
  * parameter. `reason` is safe to log: it never holds a key or an expected signature.
  */
 export type VerifyResult =
-  | { ok: true; keyIndex: number }
+  | { ok: true; keyIndex: number; /** Which payload form matched (V2 and kit; see payloadForms). */ payloadForm?: PayloadForm }
   | { ok: false; resultCode: '000001' | '000002'; reason: string };
+
+/**
+ * The form of the JSON body a V2 or kit signature matched: `canonical` (the official sample's form),
+ * `deep-sorted` (nested keys sorted too) or `raw` (the body bytes as received).
+ */
+export type PayloadForm = 'canonical' | 'deep-sorted' | 'raw';
 
 /** A refusal with `000001` (authentication failed). */
 export function authFailure(reason: string): VerifyResult {

@@ -46,7 +46,7 @@ describe.each([
         const ts = String(NOW + off);
         const b = JSON.stringify(obj);
         const sig = sign({ key: k, nonce: n, timestamp: ts, body: b });
-        expect(verify(b, ts, n, sig.toUpperCase(), [k])).toEqual({ ok: true, keyIndex: 0 });
+        expect(verify(b, ts, n, sig.toUpperCase(), [k])).toEqual({ ok: true, keyIndex: 0, payloadForm: 'canonical' });
         let r: VerifyResult;
         switch (m) {
           case 'key':

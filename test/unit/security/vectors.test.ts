@@ -119,7 +119,7 @@ describe('signV2', () => {
 
   it('verifies V2-A sent in upper case, as the doc examples are', () => {
     const query = { signature: SIG.toUpperCase(), timestamp: TS, nonce: NONCE };
-    expect(verifyV2Signature({ body, query, keys: [KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0 });
+    expect(verifyV2Signature({ body, query, keys: [KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0, payloadForm: 'canonical' });
   });
 });
 
@@ -136,6 +136,6 @@ describe('signKit', () => {
 
   it('verifies V2-B from headers', () => {
     const headers = { 'x-sign': XSIGN, 'x-timestamp': TS, 'x-nonce': NONCE };
-    expect(verifyKitSignature({ body, headers, keys: [KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0 });
+    expect(verifyKitSignature({ body, headers, keys: [KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0, payloadForm: 'canonical' });
   });
 });

@@ -22,7 +22,7 @@ describe('verifyV2Signature', () => {
   it('accepts a signature computed independently with OpenSSL', () => {
     const payload = '{"activity":"queryInstance","instanceId":"i-1","testFlag":"1"}';
     const query = { signature: opensslV2(KEY, NONCE, TS, payload), timestamp: TS, nonce: NONCE };
-    expect(verifyV2Signature({ body: BODY, query, keys: [KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0 });
+    expect(verifyV2Signature({ body: BODY, query, keys: [KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0, payloadForm: 'canonical' });
   });
 
   it.each<[string, Query, string, '000001' | '000002']>([
@@ -51,13 +51,13 @@ describe('verifyV2Signature', () => {
     ['60 s old', NOW - 60_000],
     ['60 s in the future', NOW + 60_000],
   ])('accepts a timestamp %s (the window is inclusive)', (_n, ms) => {
-    expect(verifyV2Signature({ body: BODY, query: signedAt(ms), keys: [KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0 });
+    expect(verifyV2Signature({ body: BODY, query: signedAt(ms), keys: [KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0, payloadForm: 'canonical' });
   });
 
   it('accepts a 10-digit timestamp in seconds', () => {
     const ts = String(NOW / 1000 - 30);
     const query = { signature: signV2({ key: KEY, nonce: NONCE, timestamp: ts, body: BODY }), timestamp: ts, nonce: NONCE };
-    expect(verifyV2Signature({ body: BODY, query, keys: [KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0 });
+    expect(verifyV2Signature({ body: BODY, query, keys: [KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0, payloadForm: 'canonical' });
   });
 
   it('honours a custom window (ms)', () => {
@@ -73,8 +73,8 @@ describe('verifyV2Signature', () => {
 
   it('names the ring index of the key that matched, newest first', () => {
     const oldSig = signV2({ key: OLD_KEY, nonce: NONCE, timestamp: TS, body: BODY });
-    expect(verifyV2Signature({ body: BODY, query: q({ signature: oldSig }), keys: [KEY, OLD_KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 1 });
-    expect(verifyV2Signature({ body: BODY, query: q({}), keys: [KEY, OLD_KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0 });
+    expect(verifyV2Signature({ body: BODY, query: q({ signature: oldSig }), keys: [KEY, OLD_KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 1, payloadForm: 'canonical' });
+    expect(verifyV2Signature({ body: BODY, query: q({}), keys: [KEY, OLD_KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0, payloadForm: 'canonical' });
   });
 
   it.each([[[]], [['']], [['', 'other']]])('rejects with 000001 when the ring %j has no usable key', (keys) => {
@@ -97,7 +97,7 @@ describe('verifyKitSignature', () => {
     Object.fromEntries(Object.entries({ 'x-sign': xsign, 'x-timestamp': TS, 'x-nonce': NONCE, ...over }).filter(([, v]) => v !== undefined)) as Record<string, string>;
 
   it('accepts its own x-sign in upper case', () => {
-    expect(verifyKitSignature({ body, headers: headers({ 'x-sign': xsign.toUpperCase() }), keys: [KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0 });
+    expect(verifyKitSignature({ body, headers: headers({ 'x-sign': xsign.toUpperCase() }), keys: [KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0, payloadForm: 'canonical' });
   });
 
   it('does not accept a V2 basic signature (no inner HMAC in the kit scheme)', () => {
@@ -122,6 +122,6 @@ describe('verifyKitSignature', () => {
 
   it('accepts the same body with members reordered and whitespace added', () => {
     const reordered = '{ "instanceId": "i-1", "testFlag": 0, "flag": 1, "tenantId": "t-1" }';
-    expect(verifyKitSignature({ body: reordered, headers: headers({}), keys: [KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0 });
+    expect(verifyKitSignature({ body: reordered, headers: headers({}), keys: [KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0, payloadForm: 'canonical' });
   });
 });
