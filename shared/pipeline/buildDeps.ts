@@ -8,7 +8,7 @@ import { silentLogger } from '../platform/logger';
 import { deriveInstanceId } from '../lifecycle/instanceId';
 import { createProvisioner } from '../provisioning/createProvisioner';
 import type { Provisioner } from '../provisioning/Provisioner';
-import { parseDataKey } from '../security/dataSeal';
+import { createSealer, parseDataKeyRing } from '../security/dataSeal';
 import { getStore } from '../store/createStore';
 import type { Store } from '../store/Store';
 import { processLeaseOwner, type ProduceDeps } from './deps';
@@ -35,12 +35,12 @@ export function readConfig(context: FgContext | undefined, options: DepsOptions)
 export function buildDeps(context: FgContext | undefined, options: DepsOptions): ProduceDeps {
   const config = readConfig(context, options);
   requireSetting(config, 'KG_ACCESS_KEY', 'the basic-interface key bound in the seller console (several: newest first)');
-  const dataKey = parseDataKey(requireSetting(config, 'KG_DATA_KEY', 'a 32-byte key (base64) that seals stored credentials; make one with `kg keygen data-key`'));
+  const sealer = createSealer(parseDataKeyRing(requireSetting(config, 'KG_DATA_KEY', 'a 32-byte key (base64) that seals stored credentials; make one with `kg keygen data-key`')));
   return {
     config,
     store: options.store ?? getStore(config, { allowMemory: options.allowMemoryStore === true }),
     provisioner: options.provisioner ?? createProvisioner(config),
-    dataKey,
+    sealer,
     clock: options.clock ?? Date.now,
     deriveInstanceId,
     leaseOwner: processLeaseOwner,

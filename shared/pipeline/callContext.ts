@@ -5,7 +5,6 @@
  */
 import type { AuditEntry } from '../store/Store';
 import type { Answer, DecideEnv, InstanceRecord, ResponseModel } from '../lifecycle/types';
-import { openSecret } from '../security/dataSeal';
 import type { ProduceDeps } from './deps';
 import { replayableBody, storableBody, type Responder } from './responder';
 
@@ -30,7 +29,7 @@ export interface CallOutcome {
 
 /** The pure-decision environment at this moment. */
 export function decideEnv(deps: ProduceDeps): DecideEnv {
-  return { now: deps.clock(), unseal: (sealed) => openSecret(deps.dataKey, sealed) };
+  return { now: deps.clock(), unseal: (sealed) => deps.sealer.open(sealed) };
 }
 
 /**
@@ -39,14 +38,14 @@ export function decideEnv(deps: ProduceDeps): DecideEnv {
  */
 export function materialize(answer: Answer, ctx: CallContext): { body: string; resultCode: string; next?: InstanceRecord; model?: ResponseModel } {
   if ('replayBody' in answer.response) {
-    const body = replayableBody(answer.response.replayBody, ctx.deps.dataKey);
+    const body = replayableBody(answer.response.replayBody, ctx.deps.sealer);
     return { body, resultCode: resultCodeOf(body), ...(answer.next ? { next: answer.next } : {}) };
   }
   const model = answer.response;
   const body = ctx.responder.encode(model);
   let next = answer.next;
   if (next && answer.remember) {
-    next = { ...next, responses: { ...next.responses, [answer.remember]: storableBody(body, model, ctx.deps.dataKey) } };
+    next = { ...next, responses: { ...next.responses, [answer.remember]: storableBody(body, model, ctx.deps.sealer) } };
   }
   return { body, resultCode: model.resultCode, model, ...(next ? { next } : {}) };
 }

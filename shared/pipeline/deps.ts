@@ -8,14 +8,15 @@ import type { Logger } from '../platform/logger';
 import type { Store } from '../store/Store';
 import type { Provisioner } from '../provisioning/Provisioner';
 import type { InstanceIdDeriver } from '../lifecycle/instanceId';
+import type { Sealer } from '../security/dataSeal';
 
 /** The collaborators of one production-interface function. */
 export interface ProduceDeps {
   config: Config;
   store: Store;
   provisioner: Provisioner;
-  /** 32-byte AES-256-GCM key sealing stored credentials. */
-  dataKey: Buffer;
+  /** Seals stored credentials (AES-256-GCM) with the newest KG_DATA_KEY; opens with any of them. */
+  sealer: Sealer;
   /** Epoch ms; injectable for tests. */
   clock: () => number;
   deriveInstanceId: InstanceIdDeriver;

@@ -11,7 +11,7 @@ import { isRefusal, type ProvisionedApp } from '../provisioning/Provisioner';
 import { runWithBudget } from '../provisioning/withBudget';
 import { toResult } from '../protocol/errors';
 import { RESULT, RESULT_MESSAGE } from '../protocol/resultCodes';
-import { sealSecret } from '../security/dataSeal';
+import type { Sealer } from '../security/dataSeal';
 import { auditEntry, decideEnv, materialize, type CallContext, type CallOutcome } from './callContext';
 
 type Outcome = Parameters<typeof completeProvisioning>[1];
@@ -72,7 +72,7 @@ async function provisionOutcome(ctx: CallContext, record: InstanceRecord, signal
       signal,
     });
     if (isRefusal(value)) return { ok: false, resultCode: value.resultCode, resultMsg: value.resultMsg, permanent: true };
-    return { ok: true, appInfo: sealApp(value, ctx.deps.dataKey) };
+    return { ok: true, appInfo: sealApp(value, ctx.deps.sealer) };
   } catch (err) {
     const r = toResult(err);
     ctx.deps.logger.warn('provisioner.failed', { instanceId: record.instanceId, resultCode: r.resultCode, error: (err as Error)?.name });
@@ -80,12 +80,12 @@ async function provisionOutcome(ctx: CallContext, record: InstanceRecord, signal
   }
 }
 
-function sealApp(app: ProvisionedApp, dataKey: Buffer): AppInfoRecord {
+function sealApp(app: ProvisionedApp, sealer: Sealer): AppInfoRecord {
   return {
     frontEndUrl: app.frontEndUrl,
     ...(app.adminUrl ? { adminUrl: app.adminUrl } : {}),
     ...(app.userName ? { userName: app.userName } : {}),
-    ...(app.password ? { passwordSealed: sealSecret(dataKey, app.password) } : {}),
+    ...(app.password ? { passwordSealed: sealer.seal(app.password) } : {}),
     ...(app.memo ? { memo: app.memo } : {}),
   };
 }

@@ -7,7 +7,7 @@
 import type { ResponseModel } from '../lifecycle/types';
 import { respondV1, respondV2 } from '../protocol/respond';
 import { bodySignHeader, BODY_SIGN_HEADER } from '../security/bodySign';
-import { isSealed, openSecret, sealSecret } from '../security/dataSeal';
+import { isSealed, type Sealer } from '../security/dataSeal';
 
 /** Encodes answers for one request. */
 export interface Responder {
@@ -45,13 +45,13 @@ export function v1Responder(key: string, encryptType: '1' | '2'): Responder {
 }
 
 /** What goes into `record.responses`: sealed when the body carries credentials. */
-export function storableBody(body: string, model: ResponseModel, dataKey: Buffer): string {
+export function storableBody(body: string, model: ResponseModel, sealer: Sealer): string {
   const apps = [model.appInfo, ...(model.info ?? []).map((i) => i.appInfo)];
   const carriesCredentials = apps.some((a) => a !== undefined && (a.userName !== undefined || a.password !== undefined));
-  return carriesCredentials ? sealSecret(dataKey, body) : body;
+  return carriesCredentials ? sealer.seal(body) : body;
 }
 
 /** The body to replay from `record.responses`. */
-export function replayableBody(stored: string, dataKey: Buffer): string {
-  return isSealed(stored) ? openSecret(dataKey, stored) : stored;
+export function replayableBody(stored: string, sealer: Sealer): string {
+  return isSealed(stored) ? sealer.open(stored) : stored;
 }

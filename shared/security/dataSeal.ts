@@ -80,3 +80,42 @@ export function openSecret(key: Buffer, sealed: string): string {
     throw new SealedSecretError('sealed secret was altered or sealed under another key');
   }
 }
+
+/** Seals with the newest data key and opens with any key of the ring, so `KG_DATA_KEY` can rotate. */
+export interface Sealer {
+  seal(plaintext: string): string;
+  /** @throws SealedSecretError when no key of the ring opens the value. */
+  open(sealed: string): string;
+}
+
+/**
+ * Reads `KG_DATA_KEY` as a key ring: one key, or several separated by commas, newest first. New values
+ * are sealed with the first; values sealed under an older key still open (rotate by prepending a key;
+ * drop the old one only when no stored value still needs it).
+ * @throws ConfigError naming KG_DATA_KEY when any entry is not a 32-byte key.
+ */
+export function parseDataKeyRing(text: string): Buffer[] {
+  const keys = text.split(',').map((k) => k.trim()).filter((k) => k !== '').map(parseDataKey);
+  if (keys.length === 0) throw new ConfigError('KG_DATA_KEY is empty (kg keygen data-key makes one)');
+  return keys;
+}
+
+/** A {@link Sealer} over a key ring (newest first). */
+export function createSealer(keys: readonly Buffer[]): Sealer {
+  const [newest] = keys;
+  if (!newest) throw new RangeError('a sealer needs at least one data key');
+  return {
+    seal: (plaintext) => sealSecret(newest, plaintext),
+    open: (sealed) => {
+      let last: unknown;
+      for (const key of keys) {
+        try {
+          return openSecret(key, sealed);
+        } catch (err) {
+          last = err;
+        }
+      }
+      throw last;
+    },
+  };
+}

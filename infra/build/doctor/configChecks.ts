@@ -5,7 +5,7 @@
  * @module
  */
 import { loadConfig, settingSource, type Config } from '../../../shared/platform/config';
-import { parseDataKey } from '../../../shared/security/dataSeal';
+import { parseDataKeyRing } from '../../../shared/security/dataSeal';
 import { error, ok, warn, type Finding } from './finding';
 
 /** Result of loading: the config when it loads, and the findings either way. */
@@ -45,8 +45,8 @@ function dataKeyFindings(c: Config): Finding[] {
     return [error('data-key', 'KG_DATA_KEY is missing: stored credentials cannot be sealed', "make one with `kg keygen data-key` and keep it in encrypted user data")];
   }
   try {
-    parseDataKey(c.KG_DATA_KEY);
-    return [ok('data-key', 'KG_DATA_KEY is a 32-byte key')];
+    const ring = parseDataKeyRing(c.KG_DATA_KEY);
+    return [ok('data-key', ring.length === 1 ? 'KG_DATA_KEY is a 32-byte key' : `KG_DATA_KEY holds ${ring.length} 32-byte keys (the first seals, all open)`)];
   } catch {
     return [error('data-key', 'KG_DATA_KEY is not 32 bytes in base64 or 64 hex characters', 'make one with `kg keygen data-key` (32 random bytes, base64); a lost key makes sealed credentials unreadable')];
   }
