@@ -3,7 +3,7 @@
  * `applicationSync` with the merchant's public key. The exact OAEP parameters are not documented (the
  * doc sentence is cut off), so decryption tries, per key: OAEP SHA-256 with MGF1-SHA-256, OAEP SHA-256
  * with MGF1-SHA-1 (what Java's `OAEPWithSHA-256AndMGF1Padding` does by default), and OAEP SHA-1.
- * Node's `oaepHash` cannot mix the two digests, so OAEP is decoded here over a raw RSA operation.
+ * Node's `oaepHash` cannot mix the two digests, so that variant is decoded here over a raw RSA operation.
  * @module
  */
 import { constants, createHash, generateKeyPairSync, privateDecrypt } from 'node:crypto';
@@ -82,14 +82,8 @@ export function decryptOaep(ciphertextBase64: string, privateKeysPem: readonly s
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) throw new OaepDecryptError('ciphertext is not base64');
   const ct = Buffer.from(b64, 'base64');
   for (const [keyIndex, pem] of privateKeysPem.entries()) {
-    let em: Buffer;
-    try {
-      em = privateDecrypt({ key: pem, padding: constants.RSA_NO_PADDING }, ct);
-    } catch {
-      continue; // wrong length for this key, or not a usable private key
-    }
     for (const v of VARIANTS) {
-      const m = oaepDecode(em, v.hash, v.mgf1Hash);
+      const m = decryptVariant(pem, ct, v);
       if (m === undefined) continue;
       try {
         return { plaintext: strictUtf8.decode(m), keyIndex, ...v };
@@ -99,6 +93,21 @@ export function decryptOaep(ciphertextBase64: string, privateKeysPem: readonly s
     }
   }
   throw new OaepDecryptError(`no configured private key (of ${privateKeysPem.length}) decrypts the value`);
+}
+
+/**
+ * One OAEP variant with one key. Uniform digests go through OpenSSL's own OAEP (constant time); only
+ * Java's SHA-256 / MGF1-SHA-1 mix, which Node cannot ask OpenSSL for, is decoded here over raw RSA.
+ * That decoder is not constant time; it is reached only with ciphertexts inside kit requests whose
+ * x-sign verified, so no outsider can use it as a padding oracle.
+ */
+function decryptVariant(pem: string, ct: Buffer, v: { hash: Digest; mgf1Hash: Digest }): Buffer | undefined {
+  try {
+    if (v.hash === v.mgf1Hash) return privateDecrypt({ key: pem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: v.hash }, ct);
+    return oaepDecode(privateDecrypt({ key: pem, padding: constants.RSA_NO_PADDING }, ct), v.hash, v.mgf1Hash);
+  } catch {
+    return undefined; // wrong key, wrong variant, wrong length, or not a usable private key
+  }
 }
 
 const PEM_BLOCK = /-----BEGIN ((?:RSA |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/g;
