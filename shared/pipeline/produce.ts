@@ -7,7 +7,7 @@
  */
 import type { HttpRequest, HttpResponse } from '../platform/apig';
 import { MAX_BODY_BYTES } from '../platform/apig';
-import { AuthError, ConfigError, InvalidParamError, KgError, toResult } from '../protocol/errors';
+import { AuthError, ConfigError, InvalidParamError, KgError, StoreUnavailableError, toResult } from '../protocol/errors';
 import { parseJsonBody, parseV1Basic, parseV2Basic } from '../protocol/parse';
 import { RESULT } from '../protocol/resultCodes';
 import { verifyV1AuthToken } from '../security/v1AuthToken';
@@ -39,6 +39,7 @@ export async function handleProduce(req: HttpRequest, deps: ProduceDeps): Promis
   let keyIndex: number | undefined;
   let payloadForm: string | undefined;
   let outcome: CallOutcome;
+  let storeDown = false;
   try {
     if (keys.length === 0) throw new ConfigError('missing setting KG_ACCESS_KEY: the basic-interface key bound in the seller console');
     if (req.body.length > MAX_BODY_BYTES) throw new InvalidParamError(`body: larger than ${MAX_BODY_BYTES} bytes`);
@@ -62,13 +63,17 @@ export async function handleProduce(req: HttpRequest, deps: ProduceDeps): Promis
     outcome = await run(ctx, command, v1 ? 'v1' : 'v2');
   } catch (err) {
     outcome = failureOutcome(err, responder);
+    storeDown = err instanceof StoreUnavailableError;
     if (!(err instanceof KgError) || !err.expose) deps.logger.error('produce.error', { requestId: req.requestId, activity, error: errorName(err), message: err instanceof ConfigError ? err.message : undefined });
   }
 
-  if (outcome.resultCode !== RESULT.SUCCESS) await recordFailure(deps, req, activity, command, outcome);
+  // With the store unreachable, recording the failure there would only add another timeout to the
+  // answer: the log line below carries it instead.
+  if (outcome.resultCode !== RESULT.SUCCESS && !storeDown) await recordFailure(deps, req, activity, command, outcome);
   deps.logger.info('produce.done', {
     requestId: req.requestId, protocol: v1 ? 'v1' : 'v2', activity, resultCode: outcome.resultCode,
     instanceId: outcome.instanceId, keyIndex, payloadForm, latencyMs: deps.clock() - started,
+    ...(outcome.resultCode !== RESULT.SUCCESS ? { reason: outcome.reason } : {}),
   });
   return { statusCode: 200, headers: responder.headers(outcome.body), body: outcome.body };
 }

@@ -60,4 +60,16 @@ describe('produce when Redis is killed mid-run', () => {
     const records = await store.read(retries.map((a) => a.json.instanceId as string));
     expect(records.every((r) => r.record?.status === 'ACTIVE')).toBe(true);
   });
+
+  it('answers 000005 when Redis hangs, after one store attempt (the failure goes to the log, not to the hung store)', async () => {
+    redis.pause();
+    try {
+      const before = store.info().roundTrips;
+      const answer = await invoke(handler, v2Event(KEY, { activity: 'queryInstance', instanceId: 'a'.repeat(32) }));
+      expect(answer.json).toEqual({ resultCode: '000005', resultMsg: 'other inner error' });
+      expect(store.info().roundTrips - before).toBe(1);
+    } finally {
+      redis.resume();
+    }
+  });
 });
