@@ -1,7 +1,6 @@
 /**
  * `kg apig`: binds the production domain and certificate to the APIG group and creates the kit's
- * public routes, idempotently. Register in infra/cli/registry.ts (`import { command as apig } from
- * '../apig/command'`).
+ * public routes, idempotently.
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -17,8 +16,8 @@ import { setupApig } from './setup';
 const usage = `kg apig --region R --project-id P (--group-name N | --group-id G) [options]
 
 Sets up what the fgs component cannot: the production domain and its SSL certificate on the API group,
-and one API per public route (/, /produceAPI/v2/<name>, /produceAPI/<name>, ...) with the matching
-function as backend, published to RELEASE. Lists first and creates only what is missing: running it
+and one API per public route of the folders in functions/ (infra/build/deployPlan.ts: POST / and GET /
+for produce) with the matching function as backend, published to RELEASE. Lists first and creates only what is missing: running it
 twice changes nothing. Credentials: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK in the environment.
 
   --instance-id ID     dedicated gateway instance (omit for the shared gateway)

@@ -1,5 +1,5 @@
 // In-process throughput of the produce handler per activity, on the MemoryStore (no network, no Redis):
-// the ceiling the HTTP figures of `npm run bench` can be read against. Run: npx vitest bench test/bench
+// the ceiling the HTTP figures of `npm run bench` can be read against. Run: npx vitest bench --run test/bench
 import { randomBytes, randomUUID } from 'node:crypto';
 import { bench, describe } from 'vitest';
 import { localContext } from '../../shared/platform/context';

@@ -6,6 +6,7 @@
  */
 import { loadConfig, settingSource, type Config } from '../../../shared/platform/config';
 import { parseDataKeyRing } from '../../../shared/security/dataSeal';
+import { storeTarget } from '../../../shared/store/createStore';
 import { error, ok, warn, type Finding } from './finding';
 
 /** Result of loading: the config when it loads, and the findings either way. */
@@ -30,7 +31,8 @@ function keyFindings(c: Config): Finding[] {
   const kit = c.KG_KIT_ACCESS_KEY ?? [];
   if (basic.length === 0) out.push(error('keys', 'KG_ACCESS_KEY is missing: basic-interface signatures cannot be verified', 'copy the key bound to 基础接口 (seller console > 应用工具 > 密钥管理) into encrypted user data'));
   else out.push(ok('keys', `KG_ACCESS_KEY holds ${basic.length} key(s)${basic.length > 1 ? ' (rotation: newest first)' : ''}`));
-  if (kit.length === 0) out.push(warn('keys', 'KG_KIT_ACCESS_KEY is missing: joint-operation kit calls will fail', 'only 联营 products need it; bind a separate key to 联营SaaS同步接口 and set it'));
+  // No function of this kit verifies x-sign yet: an absent kit key is no finding to act on.
+  if (kit.length === 0) out.push(ok('keys', 'KG_KIT_ACCESS_KEY is not set (only 联营 joint-operation products need it)'));
   else out.push(ok('keys', `KG_KIT_ACCESS_KEY holds ${kit.length} key(s)`));
   if (basic.some((k) => kit.includes(k))) out.push(error('keys', 'the same key is in KG_ACCESS_KEY and KG_KIT_ACCESS_KEY', 'the console refuses one key for two interface types: create a second key'));
   for (const [name, list] of [['KG_ACCESS_KEY', basic], ['KG_KIT_ACCESS_KEY', kit]] as const) {
@@ -75,10 +77,12 @@ function provisionerFindings(c: Config): Finding[] {
       out.push(ok('provisioner', `backend calls may outlive the ${c.KG_PROVISION_BUDGET_MS} ms budget; slow ones finish in provision-worker (000004)`));
     }
   } else {
+    // frontEndUrl is required and falls back to an example.invalid address; adminUrl is optional and
+    // simply left out of the answer when its template is not set.
+    if (!c.KG_FRONTEND_URL_TEMPLATE) out.push(warn('provisioner', 'KG_FRONTEND_URL_TEMPLATE is not set: buyers get the placeholder https://example.invalid/... address', "set KG_FRONTEND_URL_TEMPLATE to your product's address ({instanceId} is replaced)"));
     for (const key of ['KG_FRONTEND_URL_TEMPLATE', 'KG_ADMIN_URL_TEMPLATE'] as const) {
       const v = c[key];
-      if (!v) out.push(warn('provisioner', `${key} is not set: buyers get the built-in default URL`, `set ${key} to your product's address ({instanceId} is replaced)`));
-      else if (PLACEHOLDER.test(v)) out.push(warn('provisioner', `${key} is still the template's example address`, `set ${key} to your product's address`));
+      if (v && PLACEHOLDER.test(v)) out.push(warn('provisioner', `${key} is still the template's example address`, `set ${key} to your product's address`));
     }
   }
   if (c.KG_PROVISION_BUDGET_MS > 4000) {
@@ -90,6 +94,15 @@ function provisionerFindings(c: Config): Finding[] {
 
 function redisSettingFindings(c: Config): Finding[] {
   const out: Finding[] = [];
+  // The store a deployed function builds: no usable setting means every call answers 000005. Reported
+  // here, with the settings, so `--skip-redis` (settings only) still fails on it.
+  try {
+    const target = storeTarget(c, { allowMemory: false });
+    if (target.kind === 'memory') out.push(warn('redis', 'memory store allowed by KG_ALLOW_MEMORY_STORE=1: state is lost between instances', 'use DCS Redis in production'));
+  } catch (err) {
+    const missing = c.KG_STORE === 'memory' || !(c.KG_REDIS_URL || c.KG_REDIS_CLUSTER_NODES?.length);
+    out.push(error('redis', (err as Error).message, missing ? 'set KG_REDIS_URL (standalone, master/standby, Proxy Cluster) or KG_REDIS_CLUSTER_NODES (Redis Cluster)' : 'correct the Redis setting'));
+  }
   const hasNodes = (c.KG_REDIS_CLUSTER_NODES ?? []).length > 0;
   if (hasNodes && c.KG_REDIS_URL) out.push(warn('redis', 'both KG_REDIS_CLUSTER_NODES and KG_REDIS_URL are set; the cluster nodes win', 'keep only the one that matches the DCS type'));
   if (c.KG_REDIS_URL) {

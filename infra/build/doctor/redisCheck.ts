@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import type { Config } from '../../../shared/platform/config';
 import { standaloneOptions } from '../../../shared/store/connectionOptions';
 import { createStore, storeTarget } from '../../../shared/store/createStore';
-import { error, ok, warn, type Finding } from './finding';
+import { error, ok, type Finding } from './finding';
 
 const AREA = 'redis';
 
@@ -39,18 +39,19 @@ async function clusterEnabled(url: string, password: string | undefined, timeout
   }
 }
 
-/** Pings the configured store within `timeoutMs` (ms) and reports reachability and mode. */
+/**
+ * Pings the configured store within `timeoutMs` (ms) and reports reachability and mode. Returns no
+ * finding when there is no Redis to ping (missing setting, memory store): checkConfig reports those.
+ */
 export async function checkRedis(config: Config, timeoutMs = 5000): Promise<Finding[]> {
   let target;
   try {
     target = storeTarget(config, { allowMemory: false });
-  } catch (err) {
-    if (config.KG_STORE === 'memory' || !(config.KG_REDIS_URL || config.KG_REDIS_CLUSTER_NODES?.length)) {
-      return [error(AREA, (err as Error).message, 'set KG_REDIS_URL (standalone, master/standby, Proxy Cluster) or KG_REDIS_CLUSTER_NODES (Redis Cluster)')];
-    }
-    return [error(AREA, (err as Error).message, 'correct the Redis setting')];
+  } catch {
+    // A missing or malformed Redis setting is a settings finding (checkConfig); nothing to ping.
+    return [];
   }
-  if (target.kind === 'memory') return [warn(AREA, 'memory store allowed by KG_ALLOW_MEMORY_STORE=1: state is lost between instances', 'use DCS Redis in production')];
+  if (target.kind === 'memory') return [];
   const store = createStore(config, { allowMemory: false });
   const findings: Finding[] = [];
   try {

@@ -64,13 +64,16 @@ describe('checkConfig', () => {
 
   it.each([
     ['a missing basic key', { KG_ACCESS_KEY: undefined }, 'error', /KG_ACCESS_KEY is missing/],
-    ['a missing kit key', { KG_KIT_ACCESS_KEY: undefined }, 'warn', /KG_KIT_ACCESS_KEY is missing/],
     ['one key bound to both interface types', { KG_KIT_ACCESS_KEY: BASIC }, 'error', /same key/],
     ['a short key', { KG_ACCESS_KEY: `${BASIC},short` }, 'warn', /shorter than 16/],
     ['a missing data key', { KG_DATA_KEY: undefined }, 'error', /KG_DATA_KEY is missing/],
     ['a data key of the wrong size', { KG_DATA_KEY: Buffer.alloc(16).toString('base64') }, 'error', /not 32 bytes/],
     ['the example URL template', { KG_FRONTEND_URL_TEMPLATE: 'https://app.example.com/{instanceId}' }, 'warn', /example address/],
-    ['no URL template', { KG_ADMIN_URL_TEMPLATE: undefined }, 'warn', /KG_ADMIN_URL_TEMPLATE is not set/],
+    ['no frontEndUrl template', { KG_FRONTEND_URL_TEMPLATE: undefined }, 'warn', /KG_FRONTEND_URL_TEMPLATE is not set: buyers get the placeholder/],
+    ['no Redis setting at all', { KG_REDIS_URL: undefined }, 'error', /missing setting KG_REDIS_URL or KG_REDIS_CLUSTER_NODES/],
+    ['KG_STORE=memory in a deployment', { KG_STORE: 'memory' }, 'error', /KG_STORE=memory/],
+    ['the memory store allowed for a demo', { KG_REDIS_URL: undefined, KG_ALLOW_MEMORY_STORE: '1' }, 'warn', /memory store allowed/],
+    ['malformed cluster seeds', { KG_REDIS_URL: undefined, KG_REDIS_CLUSTER_NODES: '10.0.0.5:notaport' }, 'error', /KG_REDIS_CLUSTER_NODES/],
     ['the http provisioner without URL', { KG_PROVISIONER: 'http', KG_PROVISIONER_SECRET: 'x'.repeat(40) }, 'error', /without KG_PROVISIONER_URL/],
     ['the http provisioner without secret', { KG_PROVISIONER: 'http', KG_PROVISIONER_URL: 'https://b.merchant.cn' }, 'error', /without KG_PROVISIONER_SECRET/],
     ['a budget longer than the APIG timeout', { KG_PROVISION_BUDGET_MS: '6000' }, 'warn', /budget|5000 ms/],
@@ -81,6 +84,12 @@ describe('checkConfig', () => {
     const fs = configFindings({ ...GOOD, ...change });
     const hits = fs.filter((f) => f.level === level && message.test(f.what));
     expect(hits).toHaveLength(1);
+  });
+
+  it('neither warns nor errs about settings that are optional: no kit key, no adminUrl template', () => {
+    const fs = configFindings({ ...GOOD, KG_KIT_ACCESS_KEY: undefined, KG_ADMIN_URL_TEMPLATE: undefined });
+    expect(errorsOf(fs)).toEqual([]);
+    expect(warningsOf(fs)).toEqual([]);
   });
 
   it('never echoes a key, password or data key', () => {
@@ -117,8 +126,14 @@ describe('kg doctor', () => {
     expect(findings.find((f) => f.area === 'production-url')?.level).toBe('ok');
   });
 
-  it('exits 1 without touching Redis when no Redis is configured', async () => {
+  it('exits 1 without touching Redis when no Redis is configured, reporting it once', async () => {
     const { code, text } = await run({ ...GOOD, KG_REDIS_URL: undefined }, []);
+    expect(code).toBe(1);
+    expect(text.match(/\[error\] redis: missing setting KG_REDIS_URL or KG_REDIS_CLUSTER_NODES/g)).toHaveLength(1);
+  });
+
+  it('exits 1 on a missing Redis setting with --skip-redis too (settings only is still a settings check)', async () => {
+    const { code, text } = await run({ ...GOOD, KG_REDIS_URL: undefined }, ['--skip-redis']);
     expect(code).toBe(1);
     expect(text).toMatch(/\[error\] redis: missing setting KG_REDIS_URL or KG_REDIS_CLUSTER_NODES/);
   });
