@@ -20,9 +20,14 @@ function helpText(list: CliCommand[]): string {
 /** Runs `kg` with the given arguments; resolves to the exit code. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // A missing command is a bad argument: one line on stderr and exit 2, as for every other one.
+    io.err('kg: missing command (kg --help lists them)\n');
+    return EXIT.usage;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.out(helpText(commands));
-    return name === undefined ? EXIT.usage : EXIT.ok;
+    return EXIT.ok;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {

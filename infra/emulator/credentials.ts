@@ -3,7 +3,7 @@
  * base64 AES-CBC, keyed by Java's `SHA1PRNG`-seeded `KeyGenerator`, re-implemented here on its own.
  * @module
  */
-import { createDecipheriv, createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 /** AES key size in bits: 256 for `encryptType` "1" (the default), 128 for "2". */
 export type AesBits = 128 | 256;
@@ -33,6 +33,27 @@ export function deriveAesKey(key: string, bits: AesBits): Buffer {
     if (!changed) state[0] = ((state[0] ?? 0) + 1) & 0xff;
   }
   return Buffer.concat(out).subarray(0, bits / 8);
+}
+
+const IV_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `iv + base64(AES-CBC(text))` with a 16-character alphanumeric IV (§6.3), as the marketplace sends mobilePhone/email. */
+export function encryptCredentialField(key: string, text: string, bits: AesBits, iv?: string): string {
+  const ivText = iv ?? Array.from(randomBytes(16), (b) => IV_ALPHABET[b % IV_ALPHABET.length]).join('');
+  const cipher = createCipheriv(`aes-${bits}-cbc`, deriveAesKey(key, bits), Buffer.from(ivText, 'ascii'));
+  return ivText + Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]).toString('base64');
+}
+
+/**
+ * An encrypted field whose base64 holds `+` and `/` (and, for short text, `=`), the characters that
+ * must survive URL decoding exactly once: a server that decodes twice, or reads `+` as a space in the
+ * decoded value, signs something else. Tries random IVs until one gives such a field.
+ */
+export function encryptedFieldWithBase64Specials(key: string, text: string, bits: AesBits): string {
+  for (;;) {
+    const field = encryptCredentialField(key, text, bits);
+    if (field.slice(16).includes('+') && field.slice(16).includes('/')) return field;
+  }
 }
 
 /** Decrypts `iv + base64(ciphertext)`; throws when the padding or the UTF-8 is wrong. */

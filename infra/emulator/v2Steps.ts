@@ -98,11 +98,15 @@ export function upgradeBody(instanceId: string, order: OrderLine = newOrderLine(
   return { activity: 'upgradeInstance', instanceId, ...order };
 }
 
-/** changeInstanceCheck with a target spec; nested keys sorted so every canonical form the spec lists agrees (§1.2). */
+/**
+ * changeInstanceCheck with a target spec; nested keys sorted so every canonical form the spec lists agrees
+ * (§1.2). The product name holds non-ASCII text and a `/`, which the signed payload carries raw
+ * (security-and-crypto.md §3.1 step 4): a server that escapes either before hashing refuses this call.
+ */
 export function changeCheckBody(instanceId: string): Record<string, unknown> {
   return {
     activity: 'changeInstanceCheck',
     instanceId,
-    productInfo: { linearValue: 10, productId: '00301-000000-0--0', productName: 'Emulator Standard', skuCode: 'emu-sku-standard' },
+    productInfo: { linearValue: 10, productId: '00301-000000-0--0', productName: 'Emulator 标准版/Standard', skuCode: 'emu-sku-standard' },
   };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { safeParse } from 'zod/mini';
+import { MAX_JSON_DEPTH } from '../security/orderedJson';
 import { InvalidParamError } from './errors';
 import { firstIssue } from './issues';
 import { isPlainObject, setOwn, withoutNulls } from './schemas/fields';
@@ -54,13 +55,18 @@ function activityOf<S extends object>(body: Record<string, unknown>, schemas: S)
   return activity as keyof S & string;
 }
 
-/** Removes properties whose value is undefined (an optional field sent as `''` or null), at any depth. */
-function dropUndefined(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropUndefined);
-  if (!isPlainObject(value)) return value;
+/**
+ * Removes properties whose value is undefined (an optional field sent as `''` or null), at any depth.
+ * Free-form members (an authSync user's `extension`) keep what was sent, so nesting is bounded here as
+ * the signature check bounds it: deeper input is refused instead of overflowing the stack.
+ */
+function dropUndefined(value: unknown, depth = 0): unknown {
+  if (!Array.isArray(value) && !isPlainObject(value)) return value;
+  if (depth >= MAX_JSON_DEPTH) throw new InvalidParamError(`body: nested deeper than ${MAX_JSON_DEPTH} levels`);
+  if (Array.isArray(value)) return value.map((v) => dropUndefined(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (v !== undefined) setOwn(out, k, dropUndefined(v));
+    if (v !== undefined) setOwn(out, k, dropUndefined(v, depth + 1));
   }
   return out;
 }

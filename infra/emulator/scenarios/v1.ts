@@ -8,7 +8,7 @@
  */
 import type { ScenarioContext } from '../context';
 import { infoEntry, stringFieldProblems } from '../checks';
-import { bitsOfEncryptType, decryptCredentialField, type AesBits } from '../credentials';
+import { bitsOfEncryptType, decryptCredentialField, encryptedFieldWithBase64Specials, type AesBits } from '../credentials';
 import { expireTime14, newBusinessId, newOrderId } from '../ids';
 import type { Exchange } from '../marketplace';
 import { parseBodySignHeader, verifyBodySign } from '../v1Signer';
@@ -54,6 +54,21 @@ function credentialProblems(key: string, answer: Exchange, wanted: AesBits | und
   return problems;
 }
 
+/**
+ * The V1 newInstance query parameters (lifecycle.md §7), before `timeStamp` and `authToken`. The buyer's
+ * `mobilePhone` and `email` arrive encrypted under the Key (AES-256 unless `bits` says otherwise) and are
+ * signed as that ciphertext (security-and-crypto.md §4.1 step 1); their base64 holds `+`, `/` and `=`,
+ * and `customerName` a space and non-ASCII text, so the authToken only verifies on a server that
+ * URL-decodes every value exactly once, the way a servlet does.
+ */
+export function v1NewInstanceParams(key: string, orderId: string, bits: AesBits = 256): Record<string, string> {
+  return {
+    activity: 'newInstance', businessId: newBusinessId(), customerId: 'emu0customer0000000000000000001', customerName: 'emulator 测试',
+    mobilePhone: encryptedFieldWithBase64Specials(key, '13800000000', bits), email: encryptedFieldWithBase64Specials(key, 'buyer@example.com', bits),
+    orderId, ...PRODUCT, chargingMode: '1', periodType: 'year', periodNumber: '1', expireTime: expireTime14(365),
+  };
+}
+
 /** Runs the scenario. */
 export async function v1(ctx: ScenarioContext): Promise<void> {
   const key = ctx.options.key;
@@ -64,7 +79,7 @@ export async function v1(ctx: ScenarioContext): Promise<void> {
   const created = await ctx.step({
     name: 'V1 newInstance',
     expect: OK,
-    send: send({ activity: 'newInstance', businessId: newBusinessId(), customerId: 'emu0customer0000000000000000001', customerName: 'emulator', orderId, ...PRODUCT, chargingMode: '1', periodType: 'year', periodNumber: '1', expireTime: expireTime14(365) }),
+    send: send(v1NewInstanceParams(key, orderId, ctx.options.bits)),
     check: (answer) => [...stringFieldProblems(answer.json?.instanceId, 'instanceId', 64, true), ...credentialProblems(key, answer, ctx.options.bits)],
   });
   const id = instanceIdOf(created.answer);

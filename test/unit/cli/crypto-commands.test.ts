@@ -213,6 +213,11 @@ describe('kg --help', () => {
     expect(r.out).not.toMatch(/not yet available/);
   });
 
+  it('exits 2 with one stderr line and nothing on stdout when no command is given', async () => {
+    const r = await kg([]);
+    expect(r).toEqual({ code: 2, out: '', err: 'kg: missing command (kg --help lists them)\n' });
+  });
+
   it.each(['sign', 'verify', 'encrypt', 'decrypt', 'keygen'])('prints the usage of kg %s --help', async (name) => {
     const r = await kg([name, '--help']);
     expect(r.code).toBe(0);

@@ -321,6 +321,21 @@ describe('parseKit', () => {
     expect(rejection(() => parseKit('tenantSync', body))).toBe('body: must be a JSON object');
   });
 
+  it('refuses a user extension nested 20 000 levels deep with InvalidParamError, not a stack overflow', () => {
+    // JSON.parse builds such a value without trouble; parsing it must still end in 000002, not 000005.
+    const deepText = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+    const user = { ...USER, extension: { ledger: JSON.parse(deepText) as unknown } };
+    const asText = `[{"userName":"u1","name":"n","orgCode":"","role":"user","enable":"true","extension":${deepText}}]`;
+    expect(rejection(() => parseKit('authSync', { ...MINIMAL.authSync, userList: [user] }))).toBe('body: nested deeper than 64 levels');
+    expect(rejection(() => parseKit('authSync', { ...MINIMAL.authSync, userList: asText }))).toBe('body: nested deeper than 64 levels');
+  });
+
+  it('keeps a user extension nested as deep as a signed body may be', () => {
+    const nested = JSON.parse(`${'{"a":'.repeat(60)}1${'}'.repeat(60)}`) as unknown;
+    const parsed = parseKit('authSync', { ...MINIMAL.authSync, userList: [{ ...USER, extension: nested }] });
+    expect(parsed.userList[0]?.extension).toEqual(nested);
+  });
+
   it('rejects an unknown interface name', () => {
     expect(rejection(() => parseKit('orgSync' as KitName, MINIMAL.tenantSync))).toBe('interface: unknown kit interface "orgSync"');
   });
