@@ -54,9 +54,24 @@ export function verifyV1AuthToken(input: { params: Record<string, string>; keys:
   if (typeof ts !== 'string' || ts === '') return paramFailure('timeStamp is missing');
   const token = params[AUTH_TOKEN];
   if (typeof token !== 'string' || token === '') return authFailure('authToken is missing');
-  const stringToSign = v1StringToSign(params);
-  const index = findMatchingKey(input.keys, (key) => constantTimeEqual(tokenFor(key, ts, stringToSign), token));
-  return index === -1 ? authFailure('authToken does not match any configured key') : { ok: true, keyIndex: index };
+  for (const stringToSign of v1StringsToSign(params)) {
+    const index = findMatchingKey(input.keys, (key) => constantTimeEqual(tokenFor(key, ts, stringToSign), token));
+    if (index !== -1) return { ok: true, keyIndex: index };
+  }
+  return authFailure('authToken does not match any configured key');
+}
+
+/**
+ * The strings a V1 GET token may be computed over: blank values kept as `name=` (the GET sample,
+ * security-and-crypto.md §4.1), then, when the request has blank values, without them (lifecycle.md §7
+ * says the official sample skips blanks, as the V1 POST sample does). The references disagree; both are
+ * accepted.
+ */
+export function v1StringsToSign(params: Record<string, string>): string[] {
+  const kept = v1StringToSign(params);
+  const nonBlank = Object.fromEntries(Object.entries(params).filter(([, v]) => v.trim() !== ''));
+  const skipped = v1StringToSign(nonBlank);
+  return skipped === kept ? [kept] : [kept, skipped];
 }
 
 function decodeComponent(text: string): string {

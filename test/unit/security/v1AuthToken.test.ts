@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InvalidParamError } from '../../../shared/protocol/errors';
 import {
@@ -89,5 +90,23 @@ describe('v1PostStringToSign', () => {
     expect(verifyV1PostAuthToken({ body: { ...body, flag: 1 }, authToken: token, keys: [KEY] })).toMatchObject({ resultCode: '000001' });
     expect(verifyV1PostAuthToken({ body, authToken: undefined, keys: [KEY] })).toMatchObject({ resultCode: '000001' });
     expect(verifyV1PostAuthToken({ body: { flag: 1 }, authToken: token, keys: [KEY] })).toMatchObject({ resultCode: '000002' });
+  });
+});
+
+describe('verifyV1AuthToken with blank values', () => {
+  const KEY = 'test-access-key-0001';
+  const params = { activity: 'newInstance', businessId: 'b', customerName: '', email: '', orderId: 'CS1', timeStamp: '20240101080000123' };
+  const tokenOver = (text: string) => createHmac('sha256', KEY + params.timeStamp).update(text).digest('base64');
+
+  it.each([
+    ['kept as name= (GET sample)', 'activity=newInstance&businessId=b&customerName=&email=&orderId=CS1&timeStamp=20240101080000123'],
+    ['skipped (lifecycle.md §7)', 'activity=newInstance&businessId=b&orderId=CS1&timeStamp=20240101080000123'],
+  ])('accepts a token computed with blank values %s', (_form, text) => {
+    expect(verifyV1AuthToken({ params: { ...params, authToken: tokenOver(text) }, keys: [KEY] })).toEqual({ ok: true, keyIndex: 0 });
+  });
+
+  it('still rejects a token over any other string', () => {
+    const other = 'activity=newInstance&businessId=b&customerName=x&orderId=CS1&timeStamp=20240101080000123';
+    expect(verifyV1AuthToken({ params: { ...params, authToken: tokenOver(other) }, keys: [KEY] })).toMatchObject({ ok: false, resultCode: '000001' });
   });
 });
