@@ -3,7 +3,8 @@
  * request's protocol, the nonce to reserve and the audit fields.
  * @module
  */
-import type { AuditEntry } from '../store/Store';
+import { DEFAULT_NONCE_TTL_S } from '../store/limits';
+import type { AuditEntry, BeginOptions } from '../store/Store';
 import type { Answer, DecideEnv, InstanceRecord, ResponseModel } from '../lifecycle/types';
 import type { ProduceDeps } from './deps';
 import { replayableBody, storableBody, type Responder } from './responder';
@@ -25,6 +26,20 @@ export interface CallOutcome {
   instanceId?: string;
   /** Safe reason for the failure stream when resultCode is not 000000. */
   reason?: string;
+}
+
+/**
+ * How long a nonce must stay reserved (s) for a freshness window of `windowMs` (ms, both directions):
+ * a request stamped `t` verifies from `t - window` to `t + window`, so its nonce must outlive `2 * window`,
+ * plus a minute for clocks that differ between function instances. Never below the store's 300 s default.
+ */
+export function nonceMemorySeconds(windowMs: number): number {
+  return Math.max(DEFAULT_NONCE_TTL_S, Math.ceil((2 * windowMs) / 1000) + 60);
+}
+
+/** The nonce part of the first round trip's {@link BeginOptions}: nothing when the call has no nonce (V1). */
+export function nonceOptions(ctx: CallContext): Pick<BeginOptions, 'nonce' | 'nonceTtlSeconds'> {
+  return ctx.nonce ? { nonce: ctx.nonce, nonceTtlSeconds: nonceMemorySeconds(ctx.deps.config.KG_CLOCK_SKEW_MS) } : {};
 }
 
 /** The pure-decision environment at this moment. */

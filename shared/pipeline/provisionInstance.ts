@@ -13,6 +13,7 @@ import { toResult } from '../protocol/errors';
 import { RESULT, RESULT_MESSAGE } from '../protocol/resultCodes';
 import type { Sealer } from '../security/dataSeal';
 import { auditEntry, decideEnv, materialize, type CallContext, type CallOutcome } from './callContext';
+import { asFailure } from './runEffect';
 
 type Outcome = Parameters<typeof completeProvisioning>[1];
 
@@ -22,16 +23,18 @@ export async function provisionInstance(ctx: CallContext, record: InstanceRecord
   const run = await runWithBudget((signal) => provisionOutcome(ctx, record, signal), budgetMs);
 
   if (!run.done) {
+    // The worker takes the job when our lease ends, unless the late result below lands first. The job
+    // goes in before the record says `queuedAt`: queryInstance re-queues only records without it, so a
+    // record marked queued whose job never got in would wait for the marketplace's next newInstance.
+    const leaseUntil = record.provisioning?.leaseUntil ?? clock() + config.KG_PROVISION_LEASE_MS;
+    await store.enqueueJob(record.instanceId, leaseUntil);
     const queued = materialize(markQueued(record, decideEnv(ctx.deps)), ctx);
     const committed = await store.commit(record.instanceId, {
       expectedVersion: version,
       ...(queued.next ? { record: queued.next } : {}),
       audit: auditEntry(ctx, queued.resultCode, clock(), `provisioning continues after ${budgetMs} ms`),
     });
-    // The worker takes the job when our lease ends, unless the late result below lands first.
-    const leaseUntil = record.provisioning?.leaseUntil ?? clock() + config.KG_PROVISION_LEASE_MS;
-    await store.enqueueJob(record.instanceId, leaseUntil);
-    if (committed.ok) writeLateResult(ctx, record.instanceId, run.late, committed.version);
+    if (committed.ok && queued.next) writeLateResult(ctx, queued.next, run.late, committed.version);
     return { body: queued.body, resultCode: queued.resultCode, instanceId: record.instanceId, reason: 'provisioning is still running' };
   }
 
@@ -71,12 +74,12 @@ async function provisionOutcome(ctx: CallContext, record: InstanceRecord, signal
       attributes,
       signal,
     });
-    if (isRefusal(value)) return { ok: false, resultCode: value.resultCode, resultMsg: value.resultMsg, permanent: true };
+    if (isRefusal(value)) return { ok: false, ...asFailure(value.resultCode, value.resultMsg), permanent: true };
     return { ok: true, appInfo: sealApp(value, ctx.deps.sealer) };
   } catch (err) {
     const r = toResult(err);
     ctx.deps.logger.warn('provisioner.failed', { instanceId: record.instanceId, resultCode: r.resultCode, error: (err as Error)?.name });
-    return { ok: false, resultCode: r.resultCode === RESULT.SUCCESS ? RESULT.INTERNAL_ERROR : r.resultCode, resultMsg: r.resultMsg, permanent: false };
+    return { ok: false, ...asFailure(r.resultCode, r.resultMsg), permanent: false };
   }
 }
 
@@ -93,15 +96,15 @@ function sealApp(app: ProvisionedApp, sealer: Sealer): AppInfoRecord {
 /**
  * After a `000004` the provisioner may still finish in this process (always on the local server; on
  * FunctionGraph only while the instance stays warm). Its result is written only if the record is still
- * at the version we left it, so a worker that took over wins. Errors here are logged, never thrown.
+ * `queued` at `version`, the one we wrote, so a worker that took over wins; the compare-and-set alone
+ * decides, with no read first. Errors here are logged, never thrown.
  */
-function writeLateResult(ctx: CallContext, instanceId: string, late: Promise<Outcome>, version: number): void {
+function writeLateResult(ctx: CallContext, queued: InstanceRecord, late: Promise<Outcome>, version: number): void {
   const { store, logger } = ctx.deps;
+  const { instanceId } = queued;
   late
     .then(async (outcome) => {
-      const [current] = await store.read([instanceId]);
-      if (!current?.record || current.version !== version || current.record.status !== 'PROVISIONING') return;
-      const done = materialize(completeProvisioning(current.record, outcome, decideEnv(ctx.deps)), ctx);
+      const done = materialize(completeProvisioning(queued, outcome, decideEnv(ctx.deps)), ctx);
       const committed = await store.commit(instanceId, {
         expectedVersion: version,
         ...(done.next ? { record: done.next } : {}),

@@ -6,7 +6,7 @@
  */
 import type { Effect, EffectResult } from '../lifecycle/types';
 import { isRefusal, type Provisioner } from '../provisioning/Provisioner';
-import { RESULT, RESULT_MESSAGE } from '../protocol/resultCodes';
+import { RESULT, RESULT_MESSAGE, type ResultCode } from '../protocol/resultCodes';
 import { toResult } from '../protocol/errors';
 
 /** Runs one effect; never throws. `timeoutMs` bounds the provisioner call. */
@@ -19,15 +19,23 @@ export async function runEffect(provisioner: Provisioner, effect: Effect, timeou
         signal.addEventListener('abort', () => reject(new Error(`provisioner ${effect.kind} took longer than ${timeoutMs} ms`)), { once: true });
       }),
     ]);
-    if (isRefusal(outcome)) return { ok: false, resultCode: outcome.resultCode, resultMsg: outcome.resultMsg };
+    if (isRefusal(outcome)) return { ok: false, ...asFailure(outcome.resultCode, outcome.resultMsg) };
     if (outcome && typeof outcome === 'object' && 'allowed' in outcome) {
       return { ok: true, allowed: outcome.allowed, ...(outcome.message ? { message: outcome.message } : {}) };
     }
     return { ok: true };
   } catch (err) {
     const r = toResult(err);
-    return { ok: false, resultCode: r.resultCode === RESULT.SUCCESS ? RESULT.INTERNAL_ERROR : r.resultCode, resultMsg: r.resultCode === RESULT.SUCCESS ? RESULT_MESSAGE[RESULT.INTERNAL_ERROR] : r.resultMsg };
+    return { ok: false, ...asFailure(r.resultCode, r.resultMsg) };
   }
+}
+
+/**
+ * A provisioner's refusal or error as the marketplace may see it: never `000000`, which would announce a
+ * success that nothing stored (a custom provisioner can refuse with any code); that becomes `000005`.
+ */
+export function asFailure(resultCode: ResultCode, resultMsg: string): { resultCode: ResultCode; resultMsg: string } {
+  return resultCode === RESULT.SUCCESS ? { resultCode: RESULT.INTERNAL_ERROR, resultMsg: RESULT_MESSAGE[RESULT.INTERNAL_ERROR] } : { resultCode, resultMsg };
 }
 
 function call(p: Provisioner, e: Effect, signal: AbortSignal) {

@@ -7,7 +7,7 @@
 import { decide } from '../lifecycle/decide';
 import type { Command } from '../lifecycle/types';
 import { InvalidParamError, StoreUnavailableError } from '../protocol/errors';
-import { auditEntry, decideEnv, materialize, type CallContext, type CallOutcome } from './callContext';
+import { auditEntry, decideEnv, materialize, nonceOptions, type CallContext, type CallOutcome } from './callContext';
 import { runEffect } from './runEffect';
 
 /** Attempts before a call gives up on a record that keeps changing under it. */
@@ -28,11 +28,11 @@ export type MutationCommand = Exclude<Command, { activity: 'newInstance' | 'quer
 /** Runs one state-changing command against one instance. */
 export async function runMutation(ctx: CallContext, cmd: MutationCommand): Promise<CallOutcome> {
   const { store, provisioner, config } = ctx.deps;
-  let nonce = ctx.nonce;
+  let nonce = nonceOptions(ctx);
   for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-    const begun = await store.begin(cmd.instanceId, nonce ? { nonce } : {});
+    const begun = await store.begin(cmd.instanceId, nonce);
     if (begun.nonce === 'replayed') throw new InvalidParamError('nonce has already been used');
-    nonce = undefined;
+    nonce = {};
     const decision = decide(begun.record, cmd, decideEnv(ctx.deps));
     const answer = decision.kind === 'effect'
       ? decision.finish(await runEffect(provisioner, decision.effect, effectTimeoutMs(config.KG_PROVISIONER_TIMEOUT_MS)), ctx.deps.clock())

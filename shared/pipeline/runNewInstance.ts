@@ -9,7 +9,7 @@
 import { claimRecord, decideNewInstanceRetry } from '../lifecycle/newInstance';
 import type { Command } from '../lifecycle/types';
 import { InvalidParamError, StoreUnavailableError } from '../protocol/errors';
-import { auditEntry, decideEnv, materialize, type CallContext, type CallOutcome } from './callContext';
+import { auditEntry, decideEnv, materialize, nonceOptions, type CallContext, type CallOutcome } from './callContext';
 import { provisionInstance } from './provisionInstance';
 import { MAX_CAS_ATTEMPTS } from './runMutation';
 
@@ -21,16 +21,16 @@ export async function runNewInstance(ctx: CallContext, cmd: NewInstanceCommand, 
   const { deps } = ctx;
   const { store, config } = deps;
   const instanceId = deps.deriveInstanceId(cmd.orderId, cmd.orderLineId);
-  let nonce = ctx.nonce;
+  let nonce = nonceOptions(ctx);
   for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
     const env = decideEnv(deps);
     const lease = { owner: deps.leaseOwner, until: env.now + config.KG_PROVISION_LEASE_MS };
     const begun = await store.begin(instanceId, {
-      ...(nonce ? { nonce } : {}),
+      ...nonce,
       claim: claimRecord(cmd, instanceId, env, lease, protocol),
     });
     if (begun.nonce === 'replayed') throw new InvalidParamError('nonce has already been used');
-    nonce = undefined;
+    nonce = {};
     if (!begun.record) throw new StoreUnavailableError('store returned no record after a claim');
     if (begun.claimed) return provisionInstance(ctx, begun.record, begun.version, config.KG_PROVISION_BUDGET_MS);
 

@@ -7,7 +7,7 @@
 import { answerQuery } from '../lifecycle/queryInstance';
 import type { Command } from '../lifecycle/types';
 import { InvalidParamError } from '../protocol/errors';
-import { auditEntry, decideEnv, materialize, type CallContext, type CallOutcome } from './callContext';
+import { auditEntry, decideEnv, materialize, nonceOptions, type CallContext, type CallOutcome } from './callContext';
 
 /** The queryInstance command. */
 export type QueryCommand = Extract<Command, { activity: 'queryInstance' }>;
@@ -18,7 +18,7 @@ export async function runQuery(ctx: CallContext, cmd: QueryCommand): Promise<Cal
   const [first, ...rest] = cmd.instanceIds;
   if (first === undefined) throw new InvalidParamError('instanceId: at least one id is required');
   const begun = await store.begin(first, {
-    ...(ctx.nonce ? { nonce: ctx.nonce } : {}),
+    ...nonceOptions(ctx),
     audit: auditEntry(ctx, 'received', ctx.deps.clock()),
   });
   if (begun.nonce === 'replayed') throw new InvalidParamError('nonce has already been used');

@@ -106,3 +106,29 @@ describe('produce with a provisioner slower than the newInstance budget', () => 
     }
   });
 });
+
+describe('produce with a custom provisioner that "refuses" with 000000', () => {
+  it('answers 000005 for newInstance and release, so no success is announced that nothing stored', async () => {
+    const settings = { KG_ACCESS_KEY: KEY, KG_DATA_KEY: randomBytes(32).toString('base64') };
+    const store = createStore(loadConfig((k) => settings[k as keyof typeof settings]), { allowMemory: true });
+    const inner = countingProvisioner();
+    const refusal = { refused: true as const, resultCode: '000000' as ResultCode, resultMsg: 'done, sort of' };
+    const handler = createProduceHandler({
+      settings,
+      store,
+      provisioner: {
+        ...inner,
+        provision: async (req) => (req.orderId.startsWith('ODD') ? refusal : inner.provision(req)),
+        release: async () => refusal,
+      },
+    });
+    const odd = await invoke(handler, v2Event(KEY, { activity: 'newInstance', businessId: 'a', ...orderIds('ODD') }));
+    expect(odd.json).toMatchObject({ resultCode: '000005', resultMsg: 'other inner error' });
+
+    const created = await invoke(handler, v2Event(KEY, { activity: 'newInstance', businessId: 'a', ...orderIds() }));
+    const instanceId = created.json.instanceId as string;
+    const released = await invoke(handler, v2Event(KEY, { activity: 'releaseInstance', instanceId }));
+    expect(released.json).toMatchObject({ resultCode: '000005', resultMsg: 'other inner error' });
+    expect((await store.read([instanceId]))[0]!.record!.status).toBe('ACTIVE');
+  });
+});
