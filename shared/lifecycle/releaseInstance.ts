@@ -15,11 +15,15 @@ export type ReleaseCommand = Extract<Command, { activity: 'releaseInstance' }>;
 
 /**
  * Decides a releaseInstance. Unknown -> 000003; already RELEASED -> 000000 without calling the
- * provisioner; any other status (a FAILED or PROVISIONING one too) -> release, then the tombstone.
+ * provisioner; PROVISIONING under a live lease -> 000004 (releasing now would race the running
+ * `provision`, which could create the account after its release: the marketplace retries the release
+ * for an hour, by when provisioning has ended); any other status (a FAILED one, or PROVISIONING whose
+ * lease ended) -> release, then the tombstone.
  */
-export function decideRelease(record: InstanceRecord | null, cmd: ReleaseCommand, _env: DecideEnv): Decision {
+export function decideRelease(record: InstanceRecord | null, cmd: ReleaseCommand, env: DecideEnv): Decision {
   if (record === null) return reply(RESULT.INSTANCE_NOT_FOUND);
   if (record.status === 'RELEASED') return reply(RESULT.SUCCESS);
+  if (record.status === 'PROVISIONING' && (record.provisioning?.leaseUntil ?? 0) > env.now) return reply(RESULT.PROCESSING);
 
   return needs({ kind: 'release', instanceId: record.instanceId }, (result, now) => {
     if (!result.ok) return effectFailed(result);

@@ -21,7 +21,7 @@ const MATRIX: Record<string, Record<Status, Cell>> = {
   renew: { ACTIVE: ['000000', 'renew', 'ACTIVE'], FROZEN: ['000000', 'renew', 'FROZEN'], PROVISIONING: ['000004', null, 'PROVISIONING'], FAILED: ['000003', null, 'FAILED'], RELEASED: ['000003', null, 'RELEASED'], unknown: N3 },
   freeze: { ACTIVE: ['000000', 'freeze', 'FROZEN'], FROZEN: ['000000', null, 'FROZEN'], PROVISIONING: ['000004', null, 'PROVISIONING'], FAILED: ['000003', null, 'FAILED'], RELEASED: ['000003', null, 'RELEASED'], unknown: N3 },
   unfreeze: { ACTIVE: ['000000', null, 'ACTIVE'], FROZEN: ['000000', 'unfreeze', 'ACTIVE'], PROVISIONING: ['000004', null, 'PROVISIONING'], FAILED: ['000003', null, 'FAILED'], RELEASED: ['000003', null, 'RELEASED'], unknown: N3 },
-  release: { ACTIVE: ['000000', 'release', 'RELEASED'], FROZEN: ['000000', 'release', 'RELEASED'], PROVISIONING: ['000000', 'release', 'RELEASED'], FAILED: ['000000', 'release', 'RELEASED'], RELEASED: ['000000', null, 'RELEASED'], unknown: N3 },
+  release: { ACTIVE: ['000000', 'release', 'RELEASED'], FROZEN: ['000000', 'release', 'RELEASED'], PROVISIONING: ['000004', null, 'PROVISIONING'], FAILED: ['000000', 'release', 'RELEASED'], RELEASED: ['000000', null, 'RELEASED'], unknown: N3 },
   upgrade: { ACTIVE: ['000000', 'upgrade', 'ACTIVE'], FROZEN: ['000000', 'upgrade', 'FROZEN'], PROVISIONING: ['000004', null, 'PROVISIONING'], FAILED: ['000003', null, 'FAILED'], RELEASED: ['000003', null, 'RELEASED'], unknown: N3 },
   check: { ACTIVE: ['000000', 'checkChange', 'ACTIVE'], FROZEN: ['000000', 'checkChange', 'FROZEN'], PROVISIONING: ['000000', 'checkChange', 'PROVISIONING'], FAILED: ['000003', null, 'FAILED'], RELEASED: ['000003', null, 'RELEASED'], unknown: N3 },
 };
@@ -44,7 +44,8 @@ describe('decide', () => {
 
   it.each(CASES)('$name on $status answers the same when repeated, without a second state change', ({ name, status }) => {
     const first = call(recordFor(status), COMMANDS[name]!);
-    const second = call(first.record, COMMANDS[name]!, { ok: true }, T0 + 60_000);
+    // Repeated within the provisioning lease of the PROVISIONING fixture (until T0 + 10 s).
+    const second = call(first.record, COMMANDS[name]!, { ok: true }, T0 + 5_000);
     expect(second.body).toBe(first.body);
     expect(second.record).toEqual(first.record);
     // Only the read-only check asks the provisioner again; every state change happens once.

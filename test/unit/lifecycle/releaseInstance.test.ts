@@ -20,8 +20,17 @@ describe('decideRelease', () => {
     expect(afterFreeze.record?.history.at(-1)).toEqual({ at: T0 + 5, activity: 'releaseInstance', from: 'FROZEN', to: 'RELEASED' });
   });
 
-  it('clears the lease of a PROVISIONING instance so no worker resumes it', () => {
-    const result = call(makeRecord('PROVISIONING'), RELEASE);
+  it('answers 000004 for a PROVISIONING instance whose lease is live, so the release cannot race provision', () => {
+    const result = call(makeRecord('PROVISIONING'), RELEASE, { ok: true }, T0);
+    expect(result.effect).toBeUndefined();
+    expect(result.record?.status).toBe('PROVISIONING');
+    expect(JSON.parse(result.body)).toMatchObject({ resultCode: '000004' });
+  });
+
+  it('releases a PROVISIONING instance whose lease ended and clears the lease so no worker resumes it', () => {
+    const result = call(makeRecord('PROVISIONING'), RELEASE, { ok: true }, T0 + 10_001);
+    expect(result.effect?.kind).toBe('release');
+    expect(result.record?.status).toBe('RELEASED');
     expect(result.record?.provisioning).toEqual({ attempts: 1 });
   });
 
