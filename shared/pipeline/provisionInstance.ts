@@ -20,7 +20,10 @@ type Outcome = Parameters<typeof completeProvisioning>[1];
 /** Provisions `record` (held at `version`, leased by us) and stores the result. */
 export async function provisionInstance(ctx: CallContext, record: InstanceRecord, version: number, budgetMs: number): Promise<CallOutcome> {
   const { store, config, clock } = ctx.deps;
-  const run = await runWithBudget((signal) => provisionOutcome(ctx, record, signal), budgetMs);
+  // The attempt's signal aborts when our lease ends: from then on another invocation or the worker may
+  // take over, and a second account for the same instance is what the lease exists to prevent.
+  const leaseLeftMs = Math.max(0, (record.provisioning?.leaseUntil ?? clock() + config.KG_PROVISION_LEASE_MS) - clock());
+  const run = await runWithBudget((signal) => provisionOutcome(ctx, record, signal), budgetMs, { hardLimitMs: leaseLeftMs });
 
   if (!run.done) {
     // The worker takes the job when our lease ends, unless the late result below lands first. The job

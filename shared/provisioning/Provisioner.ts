@@ -18,7 +18,11 @@ export interface ProvisionRequest {
   expireTime?: string;
   /** Extra order data (V1 sends customer fields); never secrets. */
   attributes?: Record<string, string>;
-  /** Cancelled when the caller stops waiting (budget over, function ending). */
+  /**
+   * Aborted when this attempt's provisioning lease ends (KG_PROVISION_LEASE_MS), after which another
+   * invocation or provision-worker may take over. Not aborted when newInstance stops waiting and answers
+   * 000004: the attempt keeps running and its late result is stored.
+   */
   signal?: AbortSignal;
 }
 

@@ -15,15 +15,6 @@ export interface BudgetOptions {
   signal?: AbortSignal;
 }
 
-/**
- * An `AbortSignal` that aborts after `ms` milliseconds (with a `TimeoutError`), or earlier when
- * `parent` aborts. The timer does not keep the process alive.
- */
-export function abortAfter(ms: number, parent?: AbortSignal): AbortSignal {
-  const timeout = AbortSignal.timeout(Math.max(0, ms));
-  return parent ? AbortSignal.any([timeout, parent]) : timeout;
-}
-
 /** Never rejects: keeps a promise's rejection from being reported as unhandled. */
 function markHandled(promise: Promise<unknown>): void {
   promise.catch(() => undefined);

@@ -83,4 +83,19 @@ describe('asynchronous provisioning', () => {
     const info = (query.json.info as Array<{ appInfo: { password: string } }>)[0]!;
     expect(info.appInfo.password).toBe(healthy.provisioned.get(instanceId)!.password);
   });
+
+  it('aborts the provisioner signal when the attempt lease ends, so a takeover never runs beside it', async () => {
+    let signal: AbortSignal | undefined;
+    const slow: Provisioner = {
+      ...countingProvisioner(),
+      name: 'slow',
+      provision: (req) => { signal = req.signal; return new Promise(() => {}); },
+    };
+    const handler = createProduceHandler({ settings, store, provisioner: slow });
+    const created = await invoke(handler, v2Event(KEY, { activity: 'newInstance', businessId: 'a', ...orderIds() }));
+    expect(created.json.resultCode).toBe('000004');
+    expect(signal?.aborted).toBe(false);
+    const aborted = await poll(async () => signal?.aborted === true, (v) => v, 50);
+    expect(aborted).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { abortAfter, runWithBudget } from '../../../shared/provisioning/withBudget';
+import { runWithBudget } from '../../../shared/provisioning/withBudget';
 
 /** A promise the test settles by hand. */
 function deferred<T>() {
@@ -102,22 +102,5 @@ describe('runWithBudget', () => {
     expect(seen?.aborted).toBe(true);
     expect(result.done).toBe(false);
     gate.resolve('x');
-  });
-});
-
-describe('abortAfter', () => {
-  it('aborts with a TimeoutError after the given ms', async () => {
-    const signal = abortAfter(5);
-    expect(signal.aborted).toBe(false);
-    await sleep(30);
-    expect(signal.aborted).toBe(true);
-    expect(signal.reason).toMatchObject({ name: 'TimeoutError' });
-  });
-
-  it('aborts at once when the parent aborts', () => {
-    const parent = new AbortController();
-    const signal = abortAfter(60_000, parent.signal);
-    parent.abort(new Error('stop'));
-    expect(signal.aborted).toBe(true);
   });
 });
