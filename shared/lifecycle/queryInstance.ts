@@ -3,13 +3,14 @@
  * "view resource info" page.
  * @module
  */
+import { MAX_QUERY_IDS } from '../protocol/limits';
 import { RESULT } from '../protocol/resultCodes';
 import { openAppInfo } from './appInfo';
 import { reply } from './answers';
 import type { Answer, DecideEnv, InstanceRecord, ResponseModel } from './types';
 
 /** Most ids one queryInstance may name (documented limit). */
-export const MAX_QUERY_IDS = 100;
+export { MAX_QUERY_IDS };
 
 /**
  * Answers a queryInstance for `ids`, where `records[i]` is the stored record of `ids[i]` (or null).

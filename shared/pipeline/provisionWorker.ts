@@ -18,29 +18,46 @@ export interface WorkerReport {
   results: Record<string, string>;
 }
 
-/** Margin kept between the provisioning budget and the lease end (ms). */
-const LEASE_MARGIN_MS = 5_000;
+/** Options of one worker run. */
+export interface WorkerOptions {
+  /** Most jobs taken in one run (default 10); they are provisioned concurrently. */
+  limit?: number;
+  /** Finish just this instance (an asynchronous invocation). */
+  onlyInstanceId?: string;
+  /** Time the invocation has left (ms), from `context.getRemainingTimeInMilliSeconds()`. */
+  remainingMs?: number;
+}
 
-/** Runs due jobs (or just `onlyInstanceId`, for an async invocation). */
-export async function runProvisionWorker(deps: ProduceDeps, options: { limit?: number; onlyInstanceId?: string } = {}): Promise<WorkerReport> {
+/**
+ * How long one job may provision (ms): inside its lease with a margin (so the result is written before
+ * another worker may take over) and inside the invocation's remaining time.
+ */
+export function jobBudgetMs(leaseMs: number, remainingMs = Number.POSITIVE_INFINITY): number {
+  const margin = Math.min(5_000, Math.floor(leaseMs / 4));
+  return Math.max(1, Math.min(leaseMs - margin, remainingMs - margin));
+}
+
+/** Runs due jobs (or just `onlyInstanceId`), concurrently, each within {@link jobBudgetMs}. */
+export async function runProvisionWorker(deps: ProduceDeps, options: WorkerOptions = {}): Promise<WorkerReport> {
   const leaseMs = deps.config.KG_PROVISION_LEASE_MS;
+  const budgetMs = jobBudgetMs(leaseMs, options.remainingMs);
   const ids = options.onlyInstanceId
     ? [options.onlyInstanceId]
-    : await deps.store.claimDueJobs({ nowMs: deps.clock(), leaseMs, limit: options.limit ?? 20 });
+    : await deps.store.claimDueJobs({ nowMs: deps.clock(), leaseMs, limit: options.limit ?? 10 });
   const results: Record<string, string> = {};
-  for (const id of ids) {
+  await Promise.all(ids.map(async (id) => {
     try {
-      results[id] = await processJob(deps, id);
+      results[id] = await processJob(deps, id, budgetMs);
     } catch (err) {
       // The job stays queued (its lease ends and it comes due again).
       results[id] = 'error';
       deps.logger.warn('worker.job_failed', { instanceId: id, error: (err as Error)?.name });
     }
-  }
+  }));
   return { claimed: ids.length, results };
 }
 
-async function processJob(deps: ProduceDeps, instanceId: string): Promise<string> {
+async function processJob(deps: ProduceDeps, instanceId: string, budgetMs: number): Promise<string> {
   const { store, config } = deps;
   const [current] = await store.read([instanceId]);
   const record = current?.record;
@@ -65,7 +82,6 @@ async function processJob(deps: ProduceDeps, instanceId: string): Promise<string
     audit: { at: env.now, activity: 'provision', resultCode: 'takeover', requestId: 'provision-worker', orderId: record.orderId },
   });
   if (!taken.ok) return 'leased';
-  const budget = Math.max(1_000, config.KG_PROVISION_LEASE_MS - LEASE_MARGIN_MS);
-  const out = await provisionInstance(ctx, decision.next, taken.version, budget);
+  const out = await provisionInstance(ctx, decision.next, taken.version, budgetMs);
   return out.resultCode;
 }

@@ -19,7 +19,7 @@ export function createProvisionWorkerHandler(options: DepsOptions = {}) {
       const only = event && typeof event === 'object' && typeof (event as { instanceId?: unknown }).instanceId === 'string'
         ? (event as { instanceId: string }).instanceId
         : undefined;
-      const report = await runProvisionWorker({ ...deps, logger }, only ? { onlyInstanceId: only } : {});
+      const report = await runProvisionWorker({ ...deps, logger }, { remainingMs: context.getRemainingTimeInMilliSeconds(), ...(only ? { onlyInstanceId: only } : {}) });
       logger.info('worker.done', { claimed: report.claimed, results: report.results });
       return report;
     } catch (err) {

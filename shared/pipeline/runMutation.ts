@@ -6,7 +6,7 @@
  */
 import { decide } from '../lifecycle/decide';
 import type { Command } from '../lifecycle/types';
-import { InvalidParamError, StoreUnavailableError } from '../protocol/errors';
+import { ContentionError, InvalidParamError } from '../protocol/errors';
 import { auditEntry, decideEnv, materialize, nonceOptions, type CallContext, type CallOutcome } from './callContext';
 import { runEffect } from './runEffect';
 
@@ -45,5 +45,5 @@ export async function runMutation(ctx: CallContext, cmd: MutationCommand): Promi
     });
     if (committed.ok) return { body: out.body, resultCode: out.resultCode, instanceId: cmd.instanceId };
   }
-  throw new StoreUnavailableError(`instance ${cmd.instanceId} kept changing during ${cmd.activity}`);
+  throw new ContentionError(`instance ${cmd.instanceId} kept changing during ${cmd.activity}`);
 }

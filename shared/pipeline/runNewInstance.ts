@@ -6,15 +6,12 @@
  * claimant's lease ended without a result.
  * @module
  */
-import { claimRecord, decideNewInstanceRetry } from '../lifecycle/newInstance';
+import { claimRecord, decideNewInstanceRetry, type NewInstanceCommand } from '../lifecycle/newInstance';
 import type { Command } from '../lifecycle/types';
-import { InvalidParamError, StoreUnavailableError } from '../protocol/errors';
+import { ContentionError, InvalidParamError, StoreUnavailableError } from '../protocol/errors';
 import { auditEntry, decideEnv, materialize, nonceOptions, type CallContext, type CallOutcome } from './callContext';
 import { provisionInstance } from './provisionInstance';
 import { MAX_CAS_ATTEMPTS } from './runMutation';
-
-/** The newInstance command. */
-export type NewInstanceCommand = Extract<Command, { activity: 'newInstance' }>;
 
 /** Runs newInstance for V2 or V1. */
 export async function runNewInstance(ctx: CallContext, cmd: NewInstanceCommand, protocol: 'v2' | 'v1'): Promise<CallOutcome> {
@@ -52,5 +49,5 @@ export async function runNewInstance(ctx: CallContext, cmd: NewInstanceCommand, 
     });
     if (committed.ok) return { body: out.body, resultCode: out.resultCode, instanceId };
   }
-  throw new StoreUnavailableError(`instance ${instanceId} kept changing during newInstance`);
+  throw new ContentionError(`instance ${instanceId} kept changing during newInstance`);
 }

@@ -110,6 +110,10 @@ export function loadConfig(source: SettingSource): Config {
   for (const key of ['KG_CLOCK_SKEW_MS', 'KG_PROVISION_BUDGET_MS', 'KG_PROVISION_LEASE_MS', 'KG_PROVISIONER_TIMEOUT_MS'] as const) {
     if (Number.isNaN(c[key])) throw new ConfigError(`invalid configuration: ${key} must be a non-negative number of milliseconds`);
   }
+  // A lease that ends before newInstance stops waiting would let a retry take over a running attempt.
+  if (c.KG_PROVISION_BUDGET_MS >= c.KG_PROVISION_LEASE_MS) {
+    throw new ConfigError('invalid configuration: KG_PROVISION_BUDGET_MS must be shorter than KG_PROVISION_LEASE_MS');
+  }
   return c;
 }
 

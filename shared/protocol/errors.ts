@@ -44,6 +44,17 @@ export class StoreUnavailableError extends KgError {
   }
 }
 
+/**
+ * A record kept changing under concurrent calls until the compare-and-set retries ran out (`000005`,
+ * message hidden). The store is reachable, so the failure is recorded; the marketplace's retry succeeds.
+ */
+export class ContentionError extends KgError {
+  override name = 'ContentionError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(RESULT.INTERNAL_ERROR, message, { ...options, expose: false });
+  }
+}
+
 /** The merchant's provisioner failed (`000005` unless it named a documented code). */
 export class ProvisionerError extends KgError {
   override name = 'ProvisionerError';

@@ -7,10 +7,11 @@
  */
 import { enum as oneOf, object, pipe } from 'zod/mini';
 import type { output } from 'zod/mini';
+import { MAX_QUERY_IDS } from '../limits';
 import { basicTestFlag, compactTime, idList, objectOrJsonText, optionalInt, optionalText, requiredText } from './fields';
 
-/** Most ids a `queryInstance` may name. */
-export const MAX_QUERY_IDS = 100;
+/** Most ids a `queryInstance` may name (see protocol/limits). */
+export { MAX_QUERY_IDS };
 
 /** `newInstance`: create (or return the existing) instance for an order line. */
 export const newInstanceSchema = object({

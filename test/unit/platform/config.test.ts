@@ -57,3 +57,10 @@ describe('requireSetting', () => {
     expect(requireSetting(from({ KG_ACCESS_KEY: 'k' }), 'KG_ACCESS_KEY', 'x')).toEqual(['k']);
   });
 });
+
+describe('loadConfig timing rules', () => {
+  it('refuses a provisioning budget that is not shorter than the lease, naming both settings', () => {
+    expect(() => from({ KG_PROVISION_BUDGET_MS: '60000', KG_PROVISION_LEASE_MS: '60000' })).toThrow(/KG_PROVISION_BUDGET_MS must be shorter than KG_PROVISION_LEASE_MS/);
+    expect(from({ KG_PROVISION_BUDGET_MS: '100', KG_PROVISION_LEASE_MS: '600' }).KG_PROVISION_LEASE_MS).toBe(600);
+  });
+});
