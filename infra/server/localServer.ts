@@ -74,7 +74,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
           httpMethod: req.method ?? 'GET',
           path: url.pathname,
           headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])),
-          queryStringParameters: Object.fromEntries(url.searchParams.entries()),
+          queryStringParameters: firstValues(url.searchParams),
           body: body.toString('base64'),
           isBase64Encoded: true,
           requestContext: { requestId, stage: 'LOCAL' },
@@ -138,6 +138,13 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   if (res.headersSent) return;
   res.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** Query parameters with the first value of a repeated name, as the official sample reads them. */
+function firstValues(params: URLSearchParams): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const [k, v] of params) if (!(k in out)) out[k] = v;
+  return out;
 }
 
 function pickKg(env: NodeJS.ProcessEnv): Record<string, string | undefined> {

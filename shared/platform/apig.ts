@@ -51,7 +51,8 @@ export interface HttpResponse {
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 function stringMap(input: Record<string, string | undefined> | null | undefined, lowerKeys: boolean): Record<string, string> {
-  const out: Record<string, string> = {};
+  // Prototype-free, so a parameter named `__proto__` is an ordinary entry, not a prototype change.
+  const out = Object.create(null) as Record<string, string>;
   if (!input || typeof input !== 'object') return out;
   for (const [k, v] of Object.entries(input)) {
     if (typeof v !== 'string') continue;

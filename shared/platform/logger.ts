@@ -11,11 +11,13 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Keys whose values never reach a log line. */
-const SECRET_KEY = /(pass(word)?|secret|token|sign(ature)?|authorization|key|credential|cookie)$/i;
+const SECRET_KEY = /(pass(word)?|secret|token|sign(ature)?|authorization|key|credential|cookie)s?$/i;
 
 /** Replaces values of secret-looking keys, recursively; keeps the shape for debugging. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return typeof value === 'bigint' ? value.toString() : value;
+  // Deeper than anything we log on purpose: cut rather than risk an unredacted secret down there.
+  if (depth > 6) return '[truncated]';
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
@@ -38,7 +40,13 @@ export interface Logger {
 export function createLogger(sink: FgLogger, level: LogLevel = 'info', base: Record<string, unknown> = {}): Logger {
   const write = (lvl: LogLevel, event: string, fields?: Record<string, unknown>) => {
     if (RANK[lvl] < RANK[level]) return;
-    const line = JSON.stringify({ level: lvl, event, ...(redact({ ...base, ...fields }) as Record<string, unknown>) });
+    let line: string;
+    try {
+      line = JSON.stringify({ level: lvl, event, ...(redact({ ...base, ...fields }) as Record<string, unknown>) });
+    } catch {
+      // A circular value must not turn a log call into a failed request.
+      line = JSON.stringify({ level: lvl, event, logError: 'fields could not be serialised' });
+    }
     const fn = (lvl === 'error' ? sink.error : lvl === 'warn' ? sink.warn : lvl === 'debug' ? sink.debug : undefined) ?? sink.info;
     fn.call(sink, line);
   };

@@ -41,3 +41,11 @@ describe('toApigResponse', () => {
     expect(res).toEqual({ statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: '{"resultCode":"000000"}', isBase64Encoded: false });
   });
 });
+
+describe('toRequest with a parameter named __proto__', () => {
+  it('keeps it as an ordinary entry', () => {
+    const req = toRequest({ queryStringParameters: JSON.parse('{"__proto__":"x","a":"1"}') as Record<string, string> });
+    expect(Object.keys(req.query).sort()).toEqual(['__proto__', 'a']);
+    expect(req.query['__proto__']).toBe('x');
+  });
+});

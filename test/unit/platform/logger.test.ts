@@ -26,3 +26,19 @@ describe('createLogger', () => {
     expect(seen).toEqual(['warn', 'error']);
   });
 });
+
+describe('redact at the edges', () => {
+  it('redacts plural secret names, cuts values nested deeper than it inspects, and writes bigints as text', () => {
+    const deep = { a: { b: { c: { d: { e: { f: { g: { password: 'p' } } } } } } } };
+    expect(redact({ keys: ['k1'], clientSecrets: 's', count: 10n })).toEqual({ keys: '[redacted]', clientSecrets: '[redacted]', count: '10' });
+    expect(JSON.stringify(redact(deep))).not.toContain('"p"');
+  });
+
+  it('never throws from a log call, even with a circular value', () => {
+    const lines: string[] = [];
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    createLogger({ info: (l: unknown) => lines.push(String(l)) }).info('x', { circular });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ event: 'x' });
+  });
+});
