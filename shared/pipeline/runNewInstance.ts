@@ -7,7 +7,6 @@
  * @module
  */
 import { claimRecord, decideNewInstanceRetry, type NewInstanceCommand } from '../lifecycle/newInstance';
-import type { Command } from '../lifecycle/types';
 import { ContentionError, InvalidParamError, StoreUnavailableError } from '../protocol/errors';
 import { auditEntry, decideEnv, materialize, nonceOptions, type CallContext, type CallOutcome } from './callContext';
 import { provisionInstance } from './provisionInstance';
