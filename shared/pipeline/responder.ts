@@ -5,8 +5,7 @@
  * @module
  */
 import type { ResponseModel } from '../lifecycle/types';
-import { respondV1, respondV2 } from '../protocol/respond';
-import { bodySignHeader, BODY_SIGN_HEADER } from '../security/bodySign';
+import { encodeV1Body, responseHeaders, serializeResponse } from '../protocol/respond';
 import { isSealed, type Sealer } from '../security/dataSeal';
 
 /** Encodes answers for one request. */
@@ -18,8 +17,6 @@ export interface Responder {
   headers(body: string): Record<string, string>;
 }
 
-const JSON_TYPE = 'application/json;charset=UTF-8';
-
 /**
  * V2 answers are plain JSON. We also send a V1-style `Body-Sign` with the key that verified the request:
  * no V2 page requires it, one 2024 fragment shows it, and it is harmless (lifecycle.md §1.5).
@@ -27,11 +24,8 @@ const JSON_TYPE = 'application/json;charset=UTF-8';
 export function v2Responder(signKey: string | undefined): Responder {
   return {
     protocol: 'v2',
-    encode: (model) => respondV2(model).body,
-    headers: (body) => ({
-      'Content-Type': JSON_TYPE,
-      ...(signKey ? { [BODY_SIGN_HEADER]: bodySignHeader(signKey, body) } : {}),
-    }),
+    encode: (model) => serializeResponse(model),
+    headers: (body) => responseHeaders(body, signKey || undefined),
   };
 }
 
@@ -39,8 +33,8 @@ export function v2Responder(signKey: string | undefined): Responder {
 export function v1Responder(key: string, encryptType: '1' | '2'): Responder {
   return {
     protocol: 'v1',
-    encode: (model) => respondV1(model, { key, encryptType }).body,
-    headers: (body) => ({ 'Content-Type': JSON_TYPE, [BODY_SIGN_HEADER]: bodySignHeader(key, body) }),
+    encode: (model) => encodeV1Body(model, { key, encryptType }),
+    headers: (body) => responseHeaders(body, key),
   };
 }
 

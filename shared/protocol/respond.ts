@@ -96,9 +96,17 @@ export function serializeResponse(model: ResponseModel, encryptType?: EncryptTyp
  */
 export function respondV2(model: ResponseModel, options: { signKey?: string } = {}): ProtocolResponse {
   const body = serializeResponse(model);
+  return { body, headers: responseHeaders(body, options.signKey) };
+}
+
+/**
+ * The headers of an answer whose exact body is `body`: `Content-Type`, and `Body-Sign` over those bytes when
+ * a key is given (mandatory on V1, optional on V2). Also used for a stored body replayed byte for byte.
+ */
+export function responseHeaders(body: string, signKey?: string): Record<string, string> {
   const headers: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE };
-  if (options.signKey !== undefined) headers[BODY_SIGN_HEADER] = bodySignHeader(options.signKey, body);
-  return { body, headers };
+  if (signKey !== undefined) headers[BODY_SIGN_HEADER] = bodySignHeader(signKey, body);
+  return headers;
 }
 
 /** Options of {@link respondV1}. */
@@ -119,6 +127,12 @@ export interface V1ResponseOptions {
  *   ciphertext would pass the marketplace's 128-character limit.
  */
 export function respondV1(model: ResponseModel, options: V1ResponseOptions): ProtocolResponse {
+  const body = encodeV1Body(model, options);
+  return { body, headers: responseHeaders(body, options.key) };
+}
+
+/** The exact body of a V1 answer (credentials encrypted, `encryptType` added); see {@link respondV1}. */
+export function encodeV1Body(model: ResponseModel, options: V1ResponseOptions): string {
   const encryptType = options.encryptType ?? '1';
   const bits = encryptTypeBits(encryptType);
   const seal = (plaintext: string | undefined): string | undefined =>
@@ -135,8 +149,7 @@ export function respondV1(model: ResponseModel, options: V1ResponseOptions): Pro
   if (model.appInfo) sealed.appInfo = sealApp(model.appInfo);
   if (model.info) sealed.info = model.info.map((e) => (e.appInfo ? { ...e, appInfo: sealApp(e.appInfo) } : e));
   const carriesAppInfo = sealed.appInfo !== undefined || (sealed.info ?? []).some((e) => e.appInfo !== undefined);
-  const body = serializeResponse(sealed, carriesAppInfo ? encryptType : undefined);
-  return { body, headers: { 'Content-Type': JSON_CONTENT_TYPE, [BODY_SIGN_HEADER]: bodySignHeader(options.key, body) } };
+  return serializeResponse(sealed, carriesAppInfo ? encryptType : undefined);
 }
 
 /** The response model for anything thrown: code and safe message via `toResult`. */
