@@ -4,7 +4,8 @@
  * @module
  */
 import { DEFAULT_NONCE_TTL_S } from '../store/limits';
-import type { AuditEntry, BeginOptions } from '../store/Store';
+import type { AuditEntry, BeginOptions, BeginResult } from '../store/Store';
+import { InvalidParamError } from '../protocol/errors';
 import type { Answer, DecideEnv, InstanceRecord, ResponseModel } from '../lifecycle/types';
 import type { ProduceDeps } from './deps';
 import { replayableBody, storableBody, type Responder } from './responder';
@@ -38,8 +39,18 @@ export function nonceMemorySeconds(windowMs: number): number {
 }
 
 /** The nonce part of the first round trip's {@link BeginOptions}: nothing when the call has no nonce (V1). */
-export function nonceOptions(ctx: CallContext): Pick<BeginOptions, 'nonce' | 'nonceTtlSeconds'> {
+function nonceOptions(ctx: CallContext): Pick<BeginOptions, 'nonce' | 'nonceTtlSeconds'> {
   return ctx.nonce ? { nonce: ctx.nonce, nonceTtlSeconds: nonceMemorySeconds(ctx.deps.config.KG_CLOCK_SKEW_MS) } : {};
+}
+
+/**
+ * Round trip 1 of this call on `instanceId`. The nonce is reserved on the first attempt only (a retry
+ * after a version conflict must not find its own nonce); a replayed nonce is refused with 000002.
+ */
+export async function beginCall(ctx: CallContext, instanceId: string, options: Omit<BeginOptions, 'nonce' | 'nonceTtlSeconds'> = {}, firstAttempt = true): Promise<BeginResult> {
+  const begun = await ctx.deps.store.begin(instanceId, { ...(firstAttempt ? nonceOptions(ctx) : {}), ...options });
+  if (begun.nonce === 'replayed') throw new InvalidParamError('nonce has already been used');
+  return begun;
 }
 
 /** The pure-decision environment at this moment. */

@@ -7,7 +7,8 @@
  */
 import type { HttpRequest, HttpResponse } from '../platform/apig';
 import { MAX_BODY_BYTES } from '../platform/apig';
-import { AuthError, ConfigError, InvalidParamError, KgError, StoreUnavailableError, toResult } from '../protocol/errors';
+import { AuthError, ConfigError, InvalidParamError, KgError, StoreUnavailableError } from '../protocol/errors';
+import { errorModel } from '../protocol/respond';
 import { parseJsonBody, parseV1Basic, parseV2Basic } from '../protocol/parse';
 import { RESULT } from '../protocol/resultCodes';
 import { verifyV1AuthToken } from '../security/v1AuthToken';
@@ -94,10 +95,9 @@ function accept(verdict: VerifyResult): number {
 }
 
 function failureOutcome(err: unknown, responder: Responder): CallOutcome {
-  const { resultCode, resultMsg } = toResult(err);
-  const body = responder.encode({ resultCode, resultMsg });
-  const reason = err instanceof KgError && err.expose ? resultMsg : `${errorName(err)}: ${resultMsg}`;
-  return { body, resultCode, reason };
+  const model = errorModel(err);
+  const reason = err instanceof KgError && err.expose ? model.resultMsg : `${errorName(err)}: ${model.resultMsg}`;
+  return { body: responder.encode(model), resultCode: model.resultCode, reason };
 }
 
 function errorName(err: unknown): string {

@@ -6,8 +6,8 @@
  */
 import { decide } from '../lifecycle/decide';
 import type { Command } from '../lifecycle/types';
-import { ContentionError, InvalidParamError } from '../protocol/errors';
-import { auditEntry, decideEnv, materialize, nonceOptions, type CallContext, type CallOutcome } from './callContext';
+import { ContentionError } from '../protocol/errors';
+import { auditEntry, beginCall, decideEnv, materialize, type CallContext, type CallOutcome } from './callContext';
 import { runEffect } from './runEffect';
 
 /** Attempts before a call gives up on a record that keeps changing under it. */
@@ -28,11 +28,8 @@ export type MutationCommand = Exclude<Command, { activity: 'newInstance' | 'quer
 /** Runs one state-changing command against one instance. */
 export async function runMutation(ctx: CallContext, cmd: MutationCommand): Promise<CallOutcome> {
   const { store, provisioner, config } = ctx.deps;
-  let nonce = nonceOptions(ctx);
   for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-    const begun = await store.begin(cmd.instanceId, nonce);
-    if (begun.nonce === 'replayed') throw new InvalidParamError('nonce has already been used');
-    nonce = {};
+    const begun = await beginCall(ctx, cmd.instanceId, {}, attempt === 0);
     const decision = decide(begun.record, cmd, decideEnv(ctx.deps));
     const answer = decision.kind === 'effect'
       ? decision.finish(await runEffect(provisioner, decision.effect, effectTimeoutMs(config.KG_PROVISIONER_TIMEOUT_MS)), ctx.deps.clock())

@@ -7,8 +7,8 @@
  * @module
  */
 import { claimRecord, decideNewInstanceRetry, type NewInstanceCommand } from '../lifecycle/newInstance';
-import { ContentionError, InvalidParamError, StoreUnavailableError } from '../protocol/errors';
-import { auditEntry, decideEnv, materialize, nonceOptions, type CallContext, type CallOutcome } from './callContext';
+import { ContentionError, StoreUnavailableError } from '../protocol/errors';
+import { auditEntry, beginCall, decideEnv, materialize, type CallContext, type CallOutcome } from './callContext';
 import { provisionInstance } from './provisionInstance';
 import { MAX_CAS_ATTEMPTS } from './runMutation';
 
@@ -17,16 +17,10 @@ export async function runNewInstance(ctx: CallContext, cmd: NewInstanceCommand, 
   const { deps } = ctx;
   const { store, config } = deps;
   const instanceId = deps.deriveInstanceId(cmd.orderId, cmd.orderLineId);
-  let nonce = nonceOptions(ctx);
   for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
     const env = decideEnv(deps);
     const lease = { owner: deps.leaseOwner, until: env.now + config.KG_PROVISION_LEASE_MS };
-    const begun = await store.begin(instanceId, {
-      ...nonce,
-      claim: claimRecord(cmd, instanceId, env, lease, protocol),
-    });
-    if (begun.nonce === 'replayed') throw new InvalidParamError('nonce has already been used');
-    nonce = {};
+    const begun = await beginCall(ctx, instanceId, { claim: claimRecord(cmd, instanceId, env, lease, protocol) }, attempt === 0);
     if (!begun.record) throw new StoreUnavailableError('store returned no record after a claim');
     if (begun.claimed) return provisionInstance(ctx, begun.record, begun.version, config.KG_PROVISION_BUDGET_MS);
 

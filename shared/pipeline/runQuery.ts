@@ -7,7 +7,7 @@
 import { answerQuery } from '../lifecycle/queryInstance';
 import type { Command } from '../lifecycle/types';
 import { InvalidParamError } from '../protocol/errors';
-import { auditEntry, decideEnv, materialize, nonceOptions, type CallContext, type CallOutcome } from './callContext';
+import { auditEntry, beginCall, decideEnv, materialize, type CallContext, type CallOutcome } from './callContext';
 
 /** The queryInstance command. */
 export type QueryCommand = Extract<Command, { activity: 'queryInstance' }>;
@@ -17,11 +17,7 @@ export async function runQuery(ctx: CallContext, cmd: QueryCommand): Promise<Cal
   const { store } = ctx.deps;
   const [first, ...rest] = cmd.instanceIds;
   if (first === undefined) throw new InvalidParamError('instanceId: at least one id is required');
-  const begun = await store.begin(first, {
-    ...nonceOptions(ctx),
-    audit: auditEntry(ctx, 'received', ctx.deps.clock()),
-  });
-  if (begun.nonce === 'replayed') throw new InvalidParamError('nonce has already been used');
+  const begun = await beginCall(ctx, first, { audit: auditEntry(ctx, 'received', ctx.deps.clock()) });
   const others = rest.length > 0 ? await store.read(rest) : [];
   const records = [begun.record, ...others.map((v) => v.record)];
 

@@ -6,9 +6,8 @@
  */
 import { answerTestRequest } from '../lifecycle/testFlag';
 import type { Command } from '../lifecycle/types';
-import { InvalidParamError } from '../protocol/errors';
 import { RESULT } from '../protocol/resultCodes';
-import { auditEntry, decideEnv, materialize, nonceOptions, type CallContext, type CallOutcome } from './callContext';
+import { auditEntry, beginCall, decideEnv, materialize, type CallContext, type CallOutcome } from './callContext';
 
 /** The front-end URL shown for a test instance (the configured template, or a placeholder). */
 export function testFrontEndUrl(template: string | undefined, instanceId: string): string {
@@ -22,11 +21,7 @@ export async function runTestRequest(ctx: CallContext, cmd: Command): Promise<Ca
     cmd.activity === 'newInstance' ? deps.deriveInstanceId(cmd.orderId, cmd.orderLineId)
     : cmd.activity === 'queryInstance' ? (cmd.instanceIds[0] ?? '')
     : cmd.instanceId;
-  const begun = await deps.store.begin(instanceId, {
-    ...nonceOptions(ctx),
-    audit: auditEntry(ctx, RESULT.SUCCESS, deps.clock()),
-  });
-  if (begun.nonce === 'replayed') throw new InvalidParamError('nonce has already been used');
+  await beginCall(ctx, instanceId, { audit: auditEntry(ctx, RESULT.SUCCESS, deps.clock()) });
   const answer = answerTestRequest(cmd, decideEnv(deps), {
     deriveId: deps.deriveInstanceId,
     frontEndUrl: (id) => testFrontEndUrl(deps.config.KG_FRONTEND_URL_TEMPLATE, id),

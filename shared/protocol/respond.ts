@@ -156,8 +156,3 @@ export function encodeV1Body(model: ResponseModel, options: V1ResponseOptions): 
 export function errorModel(err: unknown): ResponseModel {
   return toResult(err);
 }
-
-/** The exact body for anything thrown (`000005 other inner error` unless the error is a `KgError` marked safe). */
-export function errorBody(err: unknown): string {
-  return serializeResponse(errorModel(err));
-}

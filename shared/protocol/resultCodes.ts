@@ -43,10 +43,3 @@ export const RESULT_MESSAGE: Record<ResultCode, string> = {
   '000106': 'product is sold out',
   '000107': 'email domain is already used',
 };
-
-const CODES = new Set<string>(Object.values(RESULT));
-
-/** True for any code in {@link RESULT}. */
-export function isResultCode(value: unknown): value is ResultCode {
-  return typeof value === 'string' && CODES.has(value);
-}

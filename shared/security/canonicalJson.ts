@@ -62,12 +62,17 @@ function compareCodeUnits(a: string, b: string): number {
  * @throws InvalidParamError when the body is not a JSON object.
  */
 export function canonicalPayload(bodyText: string): string {
+  return writeCompact(canonicalRoot(bodyText));
+}
+
+/** The body's top level as the sample signs it: `null` members dropped, members sorted by code unit. */
+function canonicalRoot(bodyText: string): Extract<OrderedValue, { kind: 'object' }> {
   const root = parseOrderedJson(bodyText);
   if (root.kind !== 'object') throw new InvalidParamError('body is not a JSON object');
   const members = root.members
     .filter((m) => m.value.kind !== 'null')
     .sort((a, b) => compareCodeUnits(a.key, b.key));
-  return writeCompact({ kind: 'object', members });
+  return { kind: 'object', members };
 }
 
 function sortDeep(value: OrderedValue): OrderedValue {
@@ -86,14 +91,15 @@ function sortDeep(value: OrderedValue): OrderedValue {
  * @throws InvalidParamError when the body is not a JSON object.
  */
 export function payloadForms(bodyText: string): Array<{ form: 'canonical' | 'deep-sorted' | 'raw'; payload: string }> {
-  const root = parseOrderedJson(bodyText);
-  if (root.kind !== 'object') throw new InvalidParamError('body is not a JSON object');
-  const top = root.members.filter((m) => m.value.kind !== 'null').sort((a, b) => compareCodeUnits(a.key, b.key));
+  const root = canonicalRoot(bodyText);
   const forms: Array<{ form: 'canonical' | 'deep-sorted' | 'raw'; payload: string }> = [
-    { form: 'canonical', payload: writeCompact({ kind: 'object', members: top }) },
+    { form: 'canonical', payload: writeCompact(root) },
   ];
-  const deep = writeCompact(sortDeep({ kind: 'object', members: top }));
-  if (deep !== forms[0]!.payload) forms.push({ form: 'deep-sorted', payload: deep });
+  // Only a body with nested objects can have a different deep-sorted form; flat bodies skip the work.
+  if (root.members.some((m) => m.value.kind === 'object' || m.value.kind === 'array')) {
+    const deep = writeCompact(sortDeep(root));
+    if (deep !== forms[0]!.payload) forms.push({ form: 'deep-sorted', payload: deep });
+  }
   if (!forms.some((f) => f.payload === bodyText)) forms.push({ form: 'raw', payload: bodyText });
   return forms;
 }

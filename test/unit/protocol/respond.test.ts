@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ResponseModel } from '../../../shared/lifecycle/types';
 import { AuthError, InvalidParamError, StoreUnavailableError } from '../../../shared/protocol/errors';
-import { errorBody, errorModel, escapeNonAscii, respondV1, respondV2, serializeResponse } from '../../../shared/protocol/respond';
+import { errorModel, escapeNonAscii, respondV1, respondV2, serializeResponse } from '../../../shared/protocol/respond';
 import { decryptCredential } from '../../../shared/security/credentialCipher';
 
 const KEY = 'test-access-key-0001';
@@ -149,7 +149,7 @@ describe('respondV1', () => {
   });
 });
 
-describe('errorBody', () => {
+describe('errorModel', () => {
   it.each<[string, unknown, string]>([
     ['an InvalidParamError with its message', new InvalidParamError('orderId: required'), '{"resultCode":"000002","resultMsg":"orderId: required"}'],
     ['an AuthError', new AuthError(), '{"resultCode":"000001","resultMsg":"token is invalid"}'],
@@ -157,7 +157,7 @@ describe('errorBody', () => {
     ['a plain Error', new Error('key=abc123 leaked'), '{"resultCode":"000005","resultMsg":"other inner error"}'],
     ['a thrown string', 'boom', '{"resultCode":"000005","resultMsg":"other inner error"}'],
   ])('answers %s', (_label, err, body) => {
-    expect(errorBody(err)).toBe(body);
+    expect(serializeResponse(errorModel(err))).toBe(body);
   });
 
   it('gives a model that respondV1 can sign', () => {
