@@ -47,3 +47,15 @@ export function buildDeps(context: FgContext | undefined, options: DepsOptions):
     logger: silentLogger,
   };
 }
+
+/**
+ * Lazily builds deps with the first context; keeps them for the warm instance. A failed build is
+ * retried at the next invocation (the setting may have been fixed).
+ */
+export function lazyDeps(options: DepsOptions): (context: FgContext) => ProduceDeps {
+  let deps: ProduceDeps | undefined;
+  return (context) => {
+    deps ??= buildDeps(context, options);
+    return deps;
+  };
+}

@@ -8,8 +8,7 @@ import { toApigResponse, toRequest, type ApigEvent, type ApigResponse } from '..
 import type { FgContext } from '../platform/context';
 import { createLogger } from '../platform/logger';
 import { RESULT, RESULT_MESSAGE } from '../protocol/resultCodes';
-import { buildDeps, type DepsOptions } from './buildDeps';
-import type { ProduceDeps } from './deps';
+import { lazyDeps, type DepsOptions } from './buildDeps';
 import { handleProduce } from './produce';
 
 /** A FunctionGraph handler. */
@@ -22,18 +21,6 @@ export function internalErrorResponse(): ApigResponse {
     headers: { 'Content-Type': 'application/json;charset=UTF-8' },
     body: JSON.stringify({ resultCode: RESULT.INTERNAL_ERROR, resultMsg: RESULT_MESSAGE[RESULT.INTERNAL_ERROR] }),
   });
-}
-
-/**
- * Lazily builds deps with the first context; keeps them for the warm instance. A failed build is
- * retried at the next invocation (the setting may have been fixed).
- */
-export function lazyDeps(options: DepsOptions): (context: FgContext) => ProduceDeps {
-  let deps: ProduceDeps | undefined;
-  return (context) => {
-    deps ??= buildDeps(context, options);
-    return deps;
-  };
 }
 
 /** Creates the `produce` handler. */

@@ -5,8 +5,7 @@
  */
 import type { FgContext } from '../platform/context';
 import { createLogger } from '../platform/logger';
-import type { DepsOptions } from './buildDeps';
-import { lazyDeps } from './produceHandler';
+import { lazyDeps, type DepsOptions } from './buildDeps';
 import { runProvisionWorker, type WorkerReport } from './provisionWorker';
 
 /** Creates the `provision-worker` handler. Never throws; reports what it did. */
