@@ -2,6 +2,7 @@
  * `provision-worker`: finishes provisioning that answered `000004` (timer trigger; or async invoke with
  * `{"instanceId": "..."}`). Deployed with handler `index.handler`. All logic lives in shared/.
  */
-import { createProvisionWorkerHandler } from '../../shared/pipeline/provisionWorkerHandler';
+import { provisionWorkerHandler } from '../../shared';
+import { merchant } from '../merchant';
 
-export const handler = createProvisionWorkerHandler();
+export const handler = provisionWorkerHandler(merchant);

@@ -26,6 +26,10 @@ export interface SimulationOptions {
   pollIntervalMs: number;
   /** Sequential newInstance deliveries in `retry-storm`. */
   retries: number;
+  /** The 联营SaaS同步接口 key (`x-sign`, V1 kit authToken/Body-Sign); the `kit` scenario needs it. */
+  kitKey?: string;
+  /** The merchant's 应用凭证 RSA public key (PEM or bare base64 DER) for applicationSync `clientSecret`. */
+  rsaPublicKey?: string;
 }
 
 /** One request to make and what to check beyond the common envelope. */
@@ -84,6 +88,11 @@ export class ScenarioContext {
   /** Records a failure that is not one request's answer (e.g. concurrent answers disagreeing). */
   fail(step: string, note: string, expected: string[] = []): void {
     this.sink({ scenario: this.scenario, step, expected, httpStatus: 0, latencyMs: 0, pass: false, note });
+  }
+
+  /** Records a step that was not sent, and why (e.g. an option it needs was not given). */
+  skip(step: string, reason: string): void {
+    this.sink({ scenario: this.scenario, step, expected: [], httpStatus: 0, latencyMs: 0, pass: true, skipped: true, note: reason });
   }
 
   /** Ends the scenario: the step that made this necessary has already been recorded as failed. */

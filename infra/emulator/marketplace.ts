@@ -40,7 +40,8 @@ export interface V1Options {
   authToken?: string;
 }
 
-function parse(answer: HttpAnswer): Exchange {
+/** Parses an answer's body as a JSON object (or says why it is not one). */
+export function parseAnswer(answer: HttpAnswer): Exchange {
   if (answer.error) return { ...answer, parseError: answer.error };
   try {
     const value: unknown = JSON.parse(answer.body.toString('utf8'));
@@ -88,7 +89,7 @@ export class Marketplace {
     const target = new URL(this.url);
     const extra = prepared.query;
     target.search = target.search ? `${target.search}&${extra}` : extra;
-    return parse(
+    return parseAnswer(
       await sendHttp({
         method: 'POST',
         url: target.toString(),
@@ -111,6 +112,6 @@ export class Marketplace {
     const target = new URL(this.url);
     for (const [name, value] of Object.entries(signed)) target.searchParams.set(name, value);
     target.searchParams.set('authToken', authToken);
-    return parse(await sendHttp({ method: 'GET', url: target.toString(), timeoutMs: this.timeoutMs }));
+    return parseAnswer(await sendHttp({ method: 'GET', url: target.toString(), timeoutMs: this.timeoutMs }));
   }
 }

@@ -25,7 +25,7 @@ export function progressPrinter(write: (text: string) => void, tty: boolean) {
       steps++;
       if (!record.pass) failed++;
       if (tty) {
-        const line = `simulate: ${done} steps [${record.scenario}] ${record.step}: ${record.pass ? 'ok' : 'FAILED'}`.slice(0, 110);
+        const line = `simulate: ${done} steps [${record.scenario}] ${record.step}: ${record.skipped ? 'skipped' : record.pass ? 'ok' : 'FAILED'}`.slice(0, 110);
         write(`\r${line.padEnd(width)}`);
         width = line.length;
       }

@@ -18,7 +18,9 @@ export interface StepRecord {
   /** Round trip (ms). */
   latencyMs: number;
   pass: boolean;
-  /** Why it failed, in a few words per problem; empty when it passed. */
+  /** Set when the step was not sent (an option it needs was not given); `note` says why. */
+  skipped?: boolean;
+  /** Why it failed (or was skipped), in a few words per problem; empty when it passed. */
   note: string;
 }
 
@@ -32,6 +34,8 @@ export interface ScenarioSummary {
   p50Ms: number;
   /** Slowest request (ms). */
   maxMs: number;
+  /** Steps not sent (not counted in `steps`); present only when some were skipped. */
+  skipped?: number;
 }
 
 /** The whole run. */
@@ -67,18 +71,23 @@ export function summarize(steps: StepRecord[]): ScenarioSummary[] {
     byScenario.get(s.scenario)?.push(s);
   }
   return order.map((scenario) => {
-    const list = byScenario.get(scenario) ?? [];
+    const all = byScenario.get(scenario) ?? [];
+    const list = all.filter((s) => !s.skipped);
+    const skipped = all.length - list.length;
     // Records that are not one request's answer (httpStatus 0, latency 0) stay out of the latency figures.
     const latencies = list.filter((s) => s.httpStatus !== 0 || s.latencyMs > 0).map((s) => s.latencyMs);
     const passed = list.filter((s) => s.pass).length;
-    return { scenario, steps: list.length, passed, failed: list.length - passed, p50Ms: percentile(latencies, 50), maxMs: latencies.length ? Math.max(...latencies) : 0 };
+    const row: ScenarioSummary = { scenario, steps: list.length, passed, failed: list.length - passed, p50Ms: percentile(latencies, 50), maxMs: latencies.length ? Math.max(...latencies) : 0 };
+    if (skipped > 0) row.skipped = skipped;
+    return row;
   });
 }
 
 /** Assembles the final report from the recorded steps. */
 export function buildReport(url: string, startedAt: Date, durationMs: number, steps: StepRecord[]): SimulationReport {
   const failures = steps.filter((s) => !s.pass);
-  return { url, startedAt: startedAt.toISOString(), durationMs: Math.round(durationMs), ok: failures.length === 0 && steps.length > 0, scenarios: summarize(steps), steps, failures };
+  const ok = failures.length === 0 && steps.some((s) => !s.skipped);
+  return { url, startedAt: startedAt.toISOString(), durationMs: Math.round(durationMs), ok, scenarios: summarize(steps), steps, failures };
 }
 
 function table(rows: string[][]): string {
@@ -92,7 +101,8 @@ const ms = (v: number) => `${v.toFixed(1)} ms`;
 export function formatReport(report: SimulationReport): string {
   const rows = [['scenario', 'steps', 'passed', 'failed', 'p50', 'max']];
   for (const s of report.scenarios) rows.push([s.scenario, String(s.steps), String(s.passed), String(s.failed), ms(s.p50Ms), ms(s.maxMs)]);
-  const total = report.steps.length;
+  const skipped = report.steps.filter((s) => s.skipped);
+  const total = report.steps.length - skipped.length;
   const failed = report.failures.length;
   const lines = [`KooGallery emulator against ${report.url}`, '', table(rows), ''];
   if (failed === 0) {
@@ -103,6 +113,10 @@ export function formatReport(report: SimulationReport): string {
       const got = f.actual ?? (f.httpStatus === 0 ? 'no answer' : 'no resultCode');
       lines.push(`  [${f.scenario}] ${f.step}`, `      expected ${f.expected.join(' or ')}, got ${got} (HTTP ${f.httpStatus}, ${ms(f.latencyMs)})`, `      ${f.note}`);
     }
+  }
+  if (skipped.length > 0) {
+    lines.push('', `SKIPPED: ${skipped.length} steps not sent`);
+    for (const s of skipped) lines.push(`  [${s.scenario}] ${s.step}: ${s.note}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -10,9 +10,11 @@ import type { AddressInfo } from 'node:net';
 import type { ApigEvent } from '../../shared/platform/apig';
 import { MAX_BODY_BYTES } from '../../shared/platform/apig';
 import { localContext } from '../../shared/platform/context';
-import { buildDeps, type DepsOptions } from '../../shared/pipeline/buildDeps';
-import { createProduceHandler, internalErrorResponse } from '../../shared/pipeline/produceHandler';
-import { runProvisionWorker } from '../../shared/pipeline/provisionWorker';
+import { buildProduceDeps } from '../../shared/basic/deps';
+import { runProvisionWorker } from '../../shared/basic/worker';
+import { internalErrorResponse, type Handler } from '../../shared/callback/handler';
+import { ENDPOINTS, functionFor } from '../../shared/functionTable';
+import { defineMerchant } from '../../shared/merchant';
 import type { Store } from '../../shared/store/Store';
 import type { Provisioner } from '../../shared/provisioning/Provisioner';
 
@@ -52,16 +54,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     settings.KG_DATA_KEY = randomBytes(32).toString('base64');
     generated.push('KG_DATA_KEY');
   }
-  const depsOptions: DepsOptions = {
-    settings,
-    allowMemoryStore: true,
-    ...(options.store ? { store: options.store } : {}),
-    ...(options.provisioner ? { provisioner: options.provisioner } : {}),
-  };
+  const provisioner = options.provisioner ? { provisioner: options.provisioner } : {};
   // Build once up front so configuration errors surface at start, and share the store with the worker.
-  const deps = buildDeps(undefined, depsOptions);
-  const shared: DepsOptions = { ...depsOptions, store: deps.store, provisioner: deps.provisioner };
-  const produce = createProduceHandler(shared);
+  const deps = buildProduceDeps(undefined, { settings, allowMemoryStore: true, ...(options.store ? { store: options.store } : {}), ...provisioner });
+  const merchant = defineMerchant({ provisioner: deps.provisioner }, { settings, allowMemoryStore: true, store: deps.store });
+  const handlers = new Map<string, Handler>(Object.entries(ENDPOINTS).map(([name, entry]) => [name, entry.handler(merchant)]));
   const log = options.log ?? (() => {});
   let requestSeq = 0;
 
@@ -79,8 +76,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
           isBase64Encoded: true,
           requestContext: { requestId, stage: 'LOCAL' },
         };
-        const ctx = localContext({ requestId, userData: {}, log, functionName: 'produce' });
-        const out = await produce(event, ctx).catch(() => internalErrorResponse());
+        // Paths no function claims go to `produce`, as a production address with a path prefix would.
+        const name = functionFor(event.httpMethod ?? 'GET', url.pathname) ?? 'produce';
+        const handler = handlers.get(name) as Handler;
+        const ctx = localContext({ requestId, userData: {}, log, functionName: name });
+        const out = await handler(event, ctx).catch(() => internalErrorResponse());
         send(res, out.statusCode, out.headers, out.body);
       })
       .catch(() => send(res, 200, { 'Content-Type': 'application/json;charset=UTF-8' }, internalErrorResponse().body));

@@ -2,7 +2,7 @@
  * Small builders for the {@link Answer}s and {@link NeedsEffect}s every activity returns.
  * @module
  */
-import { RESULT_MESSAGE, type ResultCode } from '../protocol/resultCodes';
+import { RESULT_MESSAGE, type ResultCode } from '../core/resultCodes';
 import type { Answer, Effect, EffectResult, InstanceRecord, NeedsEffect, ResponseModel } from './types';
 
 /** Optional parts of a fresh answer. */

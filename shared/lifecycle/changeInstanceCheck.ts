@@ -3,7 +3,7 @@
  * renewal-with-change order. Read-only: it never changes the record.
  * @module
  */
-import { RESULT } from '../protocol/resultCodes';
+import { RESULT } from '../core/resultCodes';
 import { effectFailed, needs, reply } from './answers';
 import { rejectMissing } from './guards';
 import type { Command, DecideEnv, Decision, InstanceRecord } from './types';

@@ -2,7 +2,7 @@
  * Status answers shared by the activities that act on an existing instance.
  * @module
  */
-import { RESULT } from '../protocol/resultCodes';
+import { RESULT } from '../core/resultCodes';
 import { reply } from './answers';
 import type { Answer, InstanceRecord } from './types';
 

@@ -4,7 +4,7 @@
  * already exists, runs the provisioner, then calls {@link completeProvisioning} or {@link markQueued}.
  * @module
  */
-import { RESULT, type ResultCode } from '../protocol/resultCodes';
+import { RESULT, type ResultCode } from '../core/resultCodes';
 import { openAppInfo } from './appInfo';
 import { reply, replayStored } from './answers';
 import { newInstanceKey } from './keys';
@@ -82,6 +82,15 @@ export function decideNewInstanceRetry(
 ): Answer | Takeover {
   const stored = replayStored(record, newInstanceKey(cmd.orderId, cmd.orderLineId));
   if (stored) return stored;
+  return decideTakeover(record, env, lease);
+}
+
+/**
+ * Whether `lease` may take over provisioning of `record` now (provision-worker, and a retry with no
+ * stored answer): a takeover when the current lease has ended, `000004` while it runs, the settled
+ * answer when provisioning is over.
+ */
+export function decideTakeover(record: InstanceRecord, env: DecideEnv, lease: Lease): Answer | Takeover {
   if (record.status !== 'PROVISIONING') return answerSettled(record, env);
   const current = record.provisioning;
   // A lease without an end (never expected) counts as ended, so the order line cannot stay stuck.

@@ -4,7 +4,7 @@
  * @module
  */
 import { MAX_QUERY_IDS } from '../protocol/limits';
-import { RESULT } from '../protocol/resultCodes';
+import { RESULT } from '../core/resultCodes';
 import { openAppInfo } from './appInfo';
 import { reply } from './answers';
 import type { Answer, DecideEnv, InstanceRecord, ResponseModel } from './types';

@@ -4,7 +4,7 @@
  * scene so a retry replays it.
  * @module
  */
-import { RESULT } from '../protocol/resultCodes';
+import { RESULT } from '../core/resultCodes';
 import { effectFailed, needs, reply, replayStored } from './answers';
 import { rejectMissing, rejectProvisioning } from './guards';
 import { refreshKey } from './keys';

@@ -3,7 +3,7 @@
  * tombstone, kept so a repeated release succeeds while an id that never existed gets 000003.
  * @module
  */
-import { RESULT } from '../protocol/resultCodes';
+import { RESULT } from '../core/resultCodes';
 import { withoutPassword } from './appInfo';
 import { effectFailed, needs, reply } from './answers';
 import { newInstanceKey } from './keys';

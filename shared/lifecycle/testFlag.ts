@@ -4,7 +4,7 @@
  * in any order, for ids that were never created, and repeats them.
  * @module
  */
-import { RESULT } from '../protocol/resultCodes';
+import { RESULT } from '../core/resultCodes';
 import { reply } from './answers';
 import type { InstanceIdDeriver } from './instanceId';
 import type { Answer, Command, DecideEnv } from './types';

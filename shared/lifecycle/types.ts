@@ -4,7 +4,10 @@
  * and storage happen outside it, in shared/pipeline.
  * @module
  */
-import type { ResultCode } from '../protocol/resultCodes';
+import type { ResultCode } from '../core/resultCodes';
+import type { AppInfoPlain, ResponseModel, UsageInfo } from '../protocol/responseModel';
+
+export type { AppInfoPlain, ResponseModel, UsageInfo };
 
 /** Where an instance is in its life. RELEASED is a tombstone: kept so a repeated release succeeds. */
 export type InstanceStatus = 'PROVISIONING' | 'ACTIVE' | 'FROZEN' | 'RELEASED' | 'FAILED';
@@ -17,25 +20,6 @@ export interface AppInfoRecord {
   /** `sealSecret(password)` output; see shared/security/dataSeal. */
   passwordSealed?: string;
   memo?: string;
-}
-
-/** Access details in clear, as they go into a response (V2 plain, V1 encrypted by protocol). */
-export interface AppInfoPlain {
-  frontEndUrl: string;
-  adminUrl?: string;
-  userName?: string;
-  password?: string;
-  memo?: string;
-}
-
-/** Usage figures shown by queryInstance (`usageInfo`). */
-export interface UsageInfo {
-  relatedInstanceId?: string;
-  /** Up to 4 decimals. */
-  usageValue: number;
-  /** UTC `yyyyMMddHHmmssSSS`. */
-  statisticalTime: string;
-  dashboardUrl?: string;
 }
 
 /** One state change: when, which activity, which order. */
@@ -130,17 +114,6 @@ export type Effect =
 export type EffectResult =
   | { ok: true; /** checkChange only */ allowed?: boolean; /** checkChange refusal reason */ message?: string }
   | { ok: false; resultCode: ResultCode; resultMsg: string };
-
-/** A response before serialisation. Protocol adds nothing but encoding (V1: encryption + Body-Sign). */
-export interface ResponseModel {
-  resultCode: ResultCode;
-  resultMsg: string;
-  instanceId?: string;
-  /** queryInstance. */
-  info?: Array<{ instanceId: string; appInfo?: AppInfoPlain; usageInfo?: UsageInfo[] }>;
-  /** V1 newInstance returns credentials directly. */
-  appInfo?: AppInfoPlain;
-}
 
 /** A final answer: either a fresh response or the exact body given before under the same key. */
 export interface Answer {

@@ -3,7 +3,7 @@
  * status the instance already has succeeds without calling the provisioner, so retries are harmless.
  * @module
  */
-import { RESULT } from '../protocol/resultCodes';
+import { RESULT } from '../core/resultCodes';
 import { effectFailed, needs, reply } from './answers';
 import { rejectMissing, rejectProvisioning } from './guards';
 import { applyChange } from './transition';

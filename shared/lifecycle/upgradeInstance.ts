@@ -3,7 +3,7 @@
  * product and SKU change when sent. The answer is kept per upgrade order line so a retry replays it.
  * @module
  */
-import { RESULT } from '../protocol/resultCodes';
+import { RESULT } from '../core/resultCodes';
 import { effectFailed, needs, reply, replayStored } from './answers';
 import { rejectMissing, rejectProvisioning } from './guards';
 import { upgradeKey } from './keys';

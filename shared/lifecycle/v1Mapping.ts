@@ -4,7 +4,7 @@
  * Input is the already verified, URL-decoded query as plain strings; the V1 zod schemas live elsewhere.
  * @module
  */
-import { RESULT } from '../protocol/resultCodes';
+import { RESULT } from '../core/resultCodes';
 import type { Command } from './types';
 
 /** V1 parameters by name, URL-decoded. */

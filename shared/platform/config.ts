@@ -5,7 +5,7 @@
  * @module
  */
 import { _default, enum as zenum, object, optional, pipe, prettifyError, safeParse, string, transform, type output } from 'zod/mini';
-import { ConfigError } from '../protocol/errors';
+import { ConfigError } from '../core/errors';
 import type { FgContext } from './context';
 
 /** Splits a comma-separated list, trimming blanks. */

@@ -6,7 +6,7 @@
  */
 import { safeParse } from 'zod/mini';
 import { MAX_JSON_DEPTH } from '../security/orderedJson';
-import { InvalidParamError } from './errors';
+import { InvalidParamError } from '../core/errors';
 import { firstIssue } from './issues';
 import { isPlainObject, setOwn, withoutNulls } from './schemas/fields';
 import { V1_BASIC_SCHEMAS, type V1BasicRequest } from './schemas/v1Basic';

@@ -3,7 +3,7 @@
  * kit schemas (zod builds every schema at load time: bundle bytes and cold-start milliseconds).
  * @module
  */
-import { InvalidParamError } from './errors';
+import { InvalidParamError } from '../core/errors';
 import { quote, validate } from './parse';
 import { isPlainObject, withoutNulls } from './schemas/fields';
 import { KIT_SCHEMAS, type KitName, type KitRequest } from './schemas/kit';

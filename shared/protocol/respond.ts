@@ -5,10 +5,10 @@
  * escapes, as the reference asks (harmless in V1 too, so both versions do it). No I/O.
  * @module
  */
-import type { AppInfoPlain, ResponseModel, UsageInfo } from '../lifecycle/types';
+import type { AppInfoPlain, ResponseModel, UsageInfo } from './responseModel';
 import { BODY_SIGN_HEADER, bodySignHeader } from '../security/bodySign';
 import { encryptCredential, encryptTypeBits } from '../security/credentialCipher';
-import { toResult } from './errors';
+import { toResult } from '../core/errors';
 
 /** The response `Content-Type`. */
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';

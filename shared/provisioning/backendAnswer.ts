@@ -10,7 +10,7 @@
  * @module
  */
 import { boolean, enum as zenum, literal, maxLength, object, optional, safeParse, string } from 'zod/mini';
-import { RESULT, RESULT_MESSAGE } from '../protocol/resultCodes';
+import { RESULT, RESULT_MESSAGE } from '../core/resultCodes';
 import type { ProvisionedApp, ProvisionRefusal } from './Provisioner';
 import type { ProvisionerStep } from './provisionerSignature';
 import { MAX_URL_LENGTH, urlProblem } from './urlTemplate';

@@ -4,7 +4,7 @@
  * @module
  */
 import { requireSetting, type Config } from '../platform/config';
-import { ConfigError } from '../protocol/errors';
+import { ConfigError } from '../core/errors';
 import { createGenerateProvisioner } from './generateProvisioner';
 import { createHttpProvisioner } from './httpProvisioner';
 import type { Provisioner } from './Provisioner';

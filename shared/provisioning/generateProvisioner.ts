@@ -5,7 +5,7 @@
  * @module
  */
 import type { Config } from '../platform/config';
-import { ConfigError, ProvisionerError } from '../protocol/errors';
+import { ConfigError, ProvisionerError } from '../core/errors';
 import { generatePassword } from './password';
 import type { ProvisionedApp, Provisioner, ProvisionRequest } from './Provisioner';
 import { fillTemplate, renderUrlTemplate } from './urlTemplate';

@@ -8,7 +8,7 @@
  * failure, never the secret, the signature or the backend's response body.
  * @module
  */
-import { ConfigError, ProvisionerError } from '../protocol/errors';
+import { ConfigError, ProvisionerError } from '../core/errors';
 import type { ProductInfo, RefreshScene } from '../lifecycle/types';
 import { parseBackendAnswer, type BackendAnswer } from './backendAnswer';
 import type { ProvisionedApp, Provisioner, ProvisionRefusal, ProvisionRequest } from './Provisioner';

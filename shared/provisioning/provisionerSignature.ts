@@ -8,7 +8,7 @@
  * @module
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ConfigError } from '../protocol/errors';
+import { ConfigError } from '../core/errors';
 
 /** The steps, one URL path segment each: `POST <base>/<step>`. */
 export const PROVISIONER_STEPS = ['provision', 'renew', 'upgrade', 'freeze', 'unfreeze', 'release', 'checkChange'] as const;

@@ -3,9 +3,10 @@
  * budget, answers `000004` when it runs out, and still uses the result if it arrives later.
  * @module
  */
+import { raceTimer, type Raced } from '../core/deadline';
 
 /** Outcome of {@link runWithBudget}: the value in time, or the still-running work. */
-export type BudgetResult<T> = { done: true; value: T } | { done: false; late: Promise<T> };
+export type BudgetResult<T> = Raced<T>;
 
 /** Options of {@link runWithBudget}. */
 export interface BudgetOptions {
@@ -13,11 +14,6 @@ export interface BudgetOptions {
   hardLimitMs?: number;
   /** Aborts the work's signal when it aborts (e.g. the function is about to end). */
   signal?: AbortSignal;
-}
-
-/** Never rejects: keeps a promise's rejection from being reported as unhandled. */
-function markHandled(promise: Promise<unknown>): void {
-  promise.catch(() => undefined);
 }
 
 /**
@@ -29,7 +25,7 @@ function markHandled(promise: Promise<unknown>): void {
  *
  * The signal given to `work` aborts only through `options` (hard limit or the caller's signal).
  */
-export async function runWithBudget<T>(
+export function runWithBudget<T>(
   work: (signal: AbortSignal) => Promise<T>,
   budgetMs: number,
   options: BudgetOptions = {},
@@ -38,19 +34,6 @@ export async function runWithBudget<T>(
   if (options.hardLimitMs !== undefined) signals.push(AbortSignal.timeout(Math.max(0, options.hardLimitMs)));
   if (options.signal) signals.push(options.signal);
   const signal = signals.length > 0 ? AbortSignal.any(signals) : new AbortController().signal;
-
   // `then` turns a synchronous throw inside `work` into a rejection too.
-  const running = Promise.resolve().then(() => work(signal));
-  markHandled(running);
-
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const budgetOver = new Promise<'budget-over'>((resolve) => {
-    timer = setTimeout(() => resolve('budget-over'), Math.max(0, budgetMs));
-  });
-  try {
-    const first = await Promise.race([running.then((value) => ({ value })), budgetOver]);
-    return first === 'budget-over' ? { done: false, late: running } : { done: true, value: first.value };
-  } finally {
-    clearTimeout(timer);
-  }
+  return raceTimer(Promise.resolve().then(() => work(signal)), budgetMs);
 }

@@ -3,7 +3,7 @@
  * (a Java `TreeMap` of the top-level members written by Jackson's default `ObjectMapper`).
  * @module
  */
-import { InvalidParamError } from '../protocol/errors';
+import { InvalidParamError } from '../core/errors';
 import { parseOrderedJson, type OrderedValue } from './orderedJson';
 
 const SHORT_ESCAPE: Readonly<Record<number, string>> = {

@@ -5,7 +5,7 @@
  * @module
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { ConfigError } from '../protocol/errors';
+import { ConfigError } from '../core/errors';
 
 const PREFIX = 'gcm1';
 const IV_BYTES = 12;

@@ -4,7 +4,7 @@
  * Signature checks re-serialise the body, so they need exactly what was sent.
  * @module
  */
-import { InvalidParamError } from '../protocol/errors';
+import { InvalidParamError } from '../core/errors';
 
 /** Deepest nesting accepted (objects and arrays); deeper input is rejected, not recursed into. */
 export const MAX_JSON_DEPTH = 64;

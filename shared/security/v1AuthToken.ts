@@ -4,7 +4,7 @@
  * with the parameters in the JSON body.
  * @module
  */
-import { InvalidParamError } from '../protocol/errors';
+import { InvalidParamError } from '../core/errors';
 import { constantTimeEqual, hmacSha256 } from './hmac';
 import { authFailure, findMatchingKey, paramFailure, type VerifyResult } from './verifyResult';
 

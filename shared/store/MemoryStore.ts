@@ -7,7 +7,7 @@
 import { decodeAudit, decodeFailure, decodeRecord, encodeAudit, encodeFailure, encodeRecord } from './codec';
 import { AUDIT_CAP, DEFAULT_AUDIT_LIMIT, DEFAULT_FAILURE_LIMIT, FAILURE_CAP, listLimit, nonceTtlSeconds, requireFiniteMs } from './limits';
 import type {
-  AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, FailureEntry, Store, StoreInfo, Versioned,
+  AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, FailureEntry, Store, StoreInfo, StoredRecord, Versioned,
 } from './Store';
 
 /** Tuning of a {@link MemoryStore}. */
@@ -16,9 +16,12 @@ export interface MemoryStoreOptions {
   now?: () => number;
 }
 
-interface StoredRecord {
+interface HeldRecord {
   version: number;
-  json: string;
+  /** Null after a removal: the version keeps counting. */
+  json: string | null;
+  /** Epoch ms after which the record and its audit log are gone (commit `ttlSeconds`). */
+  expiresAt?: number;
 }
 
 interface StoredFailure {
@@ -30,15 +33,18 @@ interface StoredFailure {
 /** {@link Store} held in process memory. Every call counts as one round trip, like one Redis call. */
 export class MemoryStore implements Store {
   private readonly now: () => number;
-  private readonly records = new Map<string, StoredRecord>();
+  private readonly records = new Map<string, HeldRecord>();
   /** Nonce reservations: `instanceId \u0000 nonce` -> expiry (epoch ms). */
   private readonly nonces = new Map<string, number>();
-  /** Audit lines per instance, newest first. */
+  /** Audit lines per tag, newest first. */
   private readonly audits = new Map<string, string[]>();
   /** Failures sorted by `at` ascending, then arrival. */
   private failures: StoredFailure[] = [];
   private failureSeq = 0;
   private readonly jobs = new Map<string, number>();
+  /** Audit logs with a TTL: tag -> expiry (epoch ms). */
+  private readonly auditExpiry = new Map<string, number>();
+  private readonly indexes = new Map<string, Set<string>>();
   private roundTrips = 0;
   private lastSweepAt = 0;
 
@@ -46,44 +52,75 @@ export class MemoryStore implements Store {
     this.now = options.now ?? Date.now;
   }
 
-  async begin(instanceId: string, options: BeginOptions = {}): Promise<BeginResult> {
+  async begin<R extends StoredRecord>(instanceId: string, options: BeginOptions<R> = {}): Promise<BeginResult<R>> {
     this.roundTrips += 1;
+    this.expire(instanceId);
     let nonce: BeginResult['nonce'] = 'none';
     if (options.nonce !== undefined) {
       const key = `${instanceId}\u0000${options.nonce}`;
       const now = this.now();
       const expiry = this.nonces.get(key);
-      if (expiry !== undefined && expiry > now) return { nonce: 'replayed', claimed: false, ...this.versioned(instanceId) };
+      if (expiry !== undefined && expiry > now) return { nonce: 'replayed', claimed: false, ...this.versioned<R>(instanceId) };
       this.nonces.set(key, now + nonceTtlSeconds(options.nonceTtlSeconds) * 1000);
       this.sweepNonces(now);
       nonce = 'fresh';
     }
     let claimed = false;
-    if (options.claim && !this.records.has(instanceId)) {
-      this.records.set(instanceId, { version: 1, json: encodeRecord(options.claim) });
+    const held = this.records.get(instanceId);
+    if (options.claim && (held === undefined || held.json === null)) {
+      this.records.set(instanceId, { ...held, version: (held?.version ?? 0) + 1, json: encodeRecord(options.claim) });
       claimed = true;
     }
     if (options.audit) this.appendAudit(instanceId, options.audit);
-    return { nonce, claimed, ...this.versioned(instanceId) };
+    return { nonce, claimed, ...this.versioned<R>(instanceId) };
   }
 
-  async commit(instanceId: string, options: CommitOptions): Promise<CommitResult> {
+  async commit<R extends StoredRecord>(instanceId: string, options: CommitOptions<R>): Promise<CommitResult> {
     this.roundTrips += 1;
-    const current = this.records.get(instanceId)?.version ?? 0;
+    this.expire(instanceId);
+    const held = this.records.get(instanceId);
+    const current = held?.version ?? 0;
     if (current !== options.expectedVersion) return { ok: false, version: current };
     let version = current;
-    if (options.record) {
+    if (options.record !== undefined) {
       version = current + 1;
-      this.records.set(instanceId, { version, json: encodeRecord(options.record) });
+      this.records.set(instanceId, { ...held, version, json: options.record === null ? null : encodeRecord(options.record) });
     }
     this.appendAudit(instanceId, options.audit);
+    const ttl = options.ttlSeconds;
+    if (ttl !== undefined && Number.isFinite(ttl) && ttl > 0) {
+      const expiresAt = this.now() + Math.ceil(ttl) * 1000;
+      const after = this.records.get(instanceId);
+      if (after) after.expiresAt = expiresAt;
+      this.auditExpiry.set(instanceId, expiresAt);
+    }
     return { ok: true, version };
   }
 
-  async read(instanceIds: string[]): Promise<Versioned[]> {
+  async read<R extends StoredRecord>(instanceIds: string[]): Promise<Array<Versioned<R>>> {
     if (instanceIds.length === 0) return [];
     this.roundTrips += 1;
-    return instanceIds.map((id) => this.versioned(id));
+    return instanceIds.map((id) => {
+      this.expire(id);
+      return this.versioned<R>(id);
+    });
+  }
+
+  async addToIndex(index: string, member: string): Promise<void> {
+    this.roundTrips += 1;
+    const set = this.indexes.get(index) ?? new Set<string>();
+    set.add(member);
+    this.indexes.set(index, set);
+  }
+
+  async removeFromIndex(index: string, member: string): Promise<void> {
+    this.roundTrips += 1;
+    this.indexes.get(index)?.delete(member);
+  }
+
+  async listIndex(index: string): Promise<string[]> {
+    this.roundTrips += 1;
+    return [...(this.indexes.get(index) ?? [])].sort();
   }
 
   async recordFailure(entry: FailureEntry): Promise<void> {
@@ -101,6 +138,7 @@ export class MemoryStore implements Store {
     const n = listLimit(limit, DEFAULT_AUDIT_LIMIT, AUDIT_CAP);
     if (n === 0) return [];
     this.roundTrips += 1;
+    this.expire(instanceId);
     return (this.audits.get(instanceId) ?? [])
       .slice(0, n)
       .map(decodeAudit)
@@ -164,9 +202,22 @@ export class MemoryStore implements Store {
     // Nothing to release; the data stays so a closed-then-reused store behaves like a reconnect.
   }
 
-  private versioned(instanceId: string): Versioned {
+  private versioned<R extends StoredRecord>(instanceId: string): Versioned<R> {
     const stored = this.records.get(instanceId);
-    return stored ? { record: decodeRecord(stored.json), version: stored.version } : { record: null, version: 0 };
+    if (!stored) return { record: null, version: 0 };
+    return { record: stored.json === null ? null : decodeRecord<R>(stored.json), version: stored.version };
+  }
+
+  /** Drops a record and audit log whose TTL has passed, as Redis would. */
+  private expire(tag: string): void {
+    const now = this.now();
+    const held = this.records.get(tag);
+    if (held?.expiresAt !== undefined && held.expiresAt <= now) this.records.delete(tag);
+    const auditUntil = this.auditExpiry.get(tag);
+    if (auditUntil !== undefined && auditUntil <= now) {
+      this.audits.delete(tag);
+      this.auditExpiry.delete(tag);
+    }
   }
 
   private appendAudit(instanceId: string, entry: AuditEntry): void {

@@ -6,17 +6,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
-import type { InstanceRecord } from '../lifecycle/types';
-import { StoreUnavailableError } from '../protocol/errors';
+import { StoreUnavailableError } from '../core/errors';
 import { decodeAudit, decodeFailure, decodeRecord, decodeVersion, encodeAudit, encodeFailure, encodeRecord } from './codec';
 import { STORE_DEADLINE_MS } from './connectionOptions';
 import { withDeadline } from './deadline';
 import { hashSlot } from './hashSlot';
-import { FAILURES_KEY, JOBS_KEY, auditKey, nonceKey, recordKey } from './keys';
+import { FAILURES_KEY, JOBS_KEY, auditKey, indexKey, nonceKey, recordKey } from './keys';
 import { AUDIT_CAP, DEFAULT_AUDIT_LIMIT, DEFAULT_FAILURE_LIMIT, FAILURE_CAP, listLimit, nonceTtlSeconds, requireFiniteMs } from './limits';
 import { BEGIN, CLAIM_JOBS, COMMIT, PUSH_FAILURE } from './scripts';
 import type {
-  AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, FailureEntry, Store, StoreInfo, Versioned,
+  AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, FailureEntry, Store, StoreInfo, StoredRecord, Versioned,
 } from './Store';
 
 /** A standalone or cluster ioredis client. */
@@ -66,12 +65,12 @@ export class RedisStore implements Store {
     });
   }
 
-  async begin(instanceId: string, options: BeginOptions = {}): Promise<BeginResult> {
+  async begin<R extends StoredRecord>(tag: string, options: BeginOptions<R> = {}): Promise<BeginResult<R>> {
     const reply = await this.call('begin', () =>
       this.scripts.kgBegin(
-        recordKey(instanceId),
-        nonceKey(instanceId, options.nonce ?? ''),
-        auditKey(instanceId),
+        recordKey(tag),
+        nonceKey(tag, options.nonce ?? ''),
+        auditKey(tag),
         options.nonce === undefined ? '0' : '1',
         nonceTtlSeconds(options.nonceTtlSeconds),
         options.claim ? encodeRecord(options.claim) : '',
@@ -82,32 +81,36 @@ export class RedisStore implements Store {
     if (!Array.isArray(reply) || reply.length < 2) throw unexpected('begin');
     const [state, claimed, version, record] = reply as [unknown, unknown, unknown, unknown];
     if (state !== 'fresh' && state !== 'replayed' && state !== 'none') throw unexpected('begin');
-    return { nonce: state, claimed: claimed === 1, ...toVersioned(version, record) };
+    return { nonce: state, claimed: claimed === 1, ...toVersioned<R>(version, record) };
   }
 
-  async commit(instanceId: string, options: CommitOptions): Promise<CommitResult> {
+  async commit<R extends StoredRecord>(tag: string, options: CommitOptions<R>): Promise<CommitResult> {
+    const mode = options.record === undefined ? 'keep' : options.record === null ? 'del' : 'set';
     const reply = await this.call('commit', () =>
       this.scripts.kgCommit(
-        recordKey(instanceId),
-        auditKey(instanceId),
+        recordKey(tag),
+        auditKey(tag),
         options.expectedVersion,
         options.record ? encodeRecord(options.record) : '',
         encodeAudit(options.audit),
         AUDIT_CAP,
+        mode,
+        ttlArg(options.ttlSeconds),
       ),
     );
     if (!Array.isArray(reply) || reply.length !== 2) throw unexpected('commit');
     return { ok: reply[0] === 1, version: decodeVersion(reply[1] as number) };
   }
 
-  async read(instanceIds: string[]): Promise<Versioned[]> {
+  async read<R extends StoredRecord>(tags: string[]): Promise<Array<Versioned<R>>> {
+    const instanceIds = tags;
     if (instanceIds.length === 0) return [];
     if (instanceIds.length === 1) {
       const [v, r] = await this.call('read', () => this.client.hmget(recordKey(instanceIds[0] as string), 'v', 'r'));
-      return [toVersioned(v, r)];
+      return [toVersioned<R>(v, r)];
     }
     const groups = this.groupForPipelines(instanceIds);
-    const results: Versioned[] = new Array<Versioned>(instanceIds.length);
+    const results: Array<Versioned<R>> = new Array<Versioned<R>>(instanceIds.length);
     await Promise.all(
       groups.map(async (positions) => {
         const replies = await this.call('read', () => {
@@ -120,7 +123,7 @@ export class RedisStore implements Store {
           const [err, value] = replies[k] as [Error | null, unknown];
           if (err) throw new StoreUnavailableError('store read failed', { cause: err });
           const [v, r] = Array.isArray(value) ? (value as unknown[]) : [];
-          results[pos] = toVersioned(v, r);
+          results[pos] = toVersioned<R>(v, r);
         });
       }),
     );
@@ -134,11 +137,24 @@ export class RedisStore implements Store {
     await this.call('recordFailure', () => this.scripts.kgPushFailure(FAILURES_KEY, finiteOr(entry.at, 0), member, FAILURE_CAP));
   }
 
-  async listAudit(instanceId: string, limit?: number): Promise<AuditEntry[]> {
+  async listAudit(tag: string, limit?: number): Promise<AuditEntry[]> {
     const n = listLimit(limit, DEFAULT_AUDIT_LIMIT, AUDIT_CAP);
     if (n === 0) return [];
-    const lines = await this.call('listAudit', () => this.client.lrange(auditKey(instanceId), 0, n - 1));
+    const lines = await this.call('listAudit', () => this.client.lrange(auditKey(tag), 0, n - 1));
     return lines.map(decodeAudit).filter((e): e is AuditEntry => e !== undefined);
+  }
+
+  async addToIndex(index: string, member: string): Promise<void> {
+    await this.call('addToIndex', () => this.client.sadd(indexKey(index), member));
+  }
+
+  async removeFromIndex(index: string, member: string): Promise<void> {
+    await this.call('removeFromIndex', () => this.client.srem(indexKey(index), member));
+  }
+
+  async listIndex(index: string): Promise<string[]> {
+    const members = await this.call('listIndex', () => this.client.smembers(indexKey(index)));
+    return members.map(String).sort();
   }
 
   async listFailures(options: { sinceMs?: number; limit?: number } = {}): Promise<FailureEntry[]> {
@@ -249,11 +265,17 @@ export class RedisStore implements Store {
   }
 }
 
-function toVersioned(version: unknown, record: unknown): Versioned {
-  if (record === null || record === undefined || record === false) return { record: null, version: 0 };
+function toVersioned<R extends StoredRecord>(version: unknown, record: unknown): Versioned<R> {
+  const v = decodeVersion(typeof version === 'string' || typeof version === 'number' ? version : null);
+  // A removed record keeps its version (see COMMIT's 'del'), so "absent" is not always version 0.
+  if (record === null || record === undefined || record === false) return { record: null, version: v };
   if (typeof record !== 'string') throw unexpected('record');
-  const parsed: InstanceRecord = decodeRecord(record);
-  return { record: parsed, version: decodeVersion(typeof version === 'string' || typeof version === 'number' ? version : null) };
+  return { record: decodeRecord<R>(record), version: v };
+}
+
+/** A TTL argument for COMMIT: whole seconds >= 1, or '0' for none. */
+function ttlArg(ttlSeconds: number | undefined): string {
+  return ttlSeconds === undefined || !Number.isFinite(ttlSeconds) || ttlSeconds <= 0 ? '0' : String(Math.ceil(ttlSeconds));
 }
 
 let failureCounter = 0;

@@ -1,13 +1,18 @@
 /**
- * Where instance state lives. Two implementations keep the same guarantees: `RedisStore` (standalone,
- * master/standby, DCS Proxy Cluster, Redis Cluster) and `MemoryStore` (one process). A mutation costs
- * at most two round trips: {@link Store.begin} then {@link Store.commit}.
+ * Where state lives: versioned JSON records, one per hash tag, each with its nonces and audit log.
+ * Two implementations keep the same guarantees: `RedisStore` (standalone, master/standby, DCS Proxy
+ * Cluster, Redis Cluster) and `MemoryStore` (one process). A mutation costs at most two round trips:
+ * {@link Store.begin} then {@link Store.commit}.
  *
- * Keys share a hash tag per instance so one Lua script can touch them all in every Redis mode:
- * `kg:{<instanceId>}:rec`, `kg:{<instanceId>}:nonce:<nonce>`, `kg:{<instanceId>}:log`.
+ * A tag names what one record is about: an instance (`<instanceId>`, see {@link instanceTag}) or a
+ * tenant of the 联营 kit (`t:<tenantId>`, see {@link tenantTag}). Its keys share the hash tag so one
+ * Lua script can touch them all in every Redis mode: `kg:{<tag>}:rec`, `kg:{<tag>}:nonce:<nonce>`,
+ * `kg:{<tag>}:log`. The store never looks inside a record.
  * @module
  */
-import type { InstanceRecord } from '../lifecycle/types';
+
+/** What a record may be: a JSON object. */
+export type StoredRecord = object;
 
 /** One line of an instance's audit log. Every call leaves one. */
 export interface AuditEntry {
@@ -37,45 +42,54 @@ export interface FailureEntry {
   reason: string;
   instanceId?: string;
   orderId?: string;
+  /** The 联营 kit's tenant, when the call named one. */
+  tenantId?: string;
   requestId?: string;
+  /** The function that answered (`produce`, `tenant-sync`, ...); absent in entries written before. */
+  fn?: string;
 }
 
 /** A record with the version the store holds it at (0 = absent). */
-export interface Versioned {
-  record: InstanceRecord | null;
+export interface Versioned<R extends StoredRecord = StoredRecord> {
+  record: R | null;
   version: number;
 }
 
-export interface BeginOptions {
-  /** Reserve this nonce under the instance's hash tag; a second reservation reports `replayed`. */
+export interface BeginOptions<R extends StoredRecord = StoredRecord> {
+  /** Reserve this nonce under the tag; a second reservation reports `replayed`. */
   nonce?: string;
   /** How long a nonce is remembered (s). Default 300 (the 60 s window, both directions, with margin). */
   nonceTtlSeconds?: number;
   /** Insert this record if none exists (the claim of a newInstance); reported as `claimed`. */
-  claim?: InstanceRecord;
+  claim?: R;
   /** Append this audit entry in the same round trip (read-only calls). */
   audit?: AuditEntry;
 }
 
-export interface BeginResult extends Versioned {
+export interface BeginResult<R extends StoredRecord = StoredRecord> extends Versioned<R> {
   /** `none` when no nonce was given. A replayed nonce reserves nothing, claims nothing, logs nothing. */
   nonce: 'fresh' | 'replayed' | 'none';
   /** True when `claim` was inserted by this call (then `record` is the claim and `version` is 1). */
   claimed: boolean;
 }
 
-export interface CommitOptions {
+export interface CommitOptions<R extends StoredRecord = StoredRecord> {
   /** The version read in `begin`; the write happens only if it is unchanged. */
   expectedVersion: number;
-  /** The new record; absent = leave the record as it is (only the audit entry is written). */
-  record?: InstanceRecord;
+  /**
+   * The new record; absent = leave the record as it is (only the audit entry is written); `null` =
+   * remove the record (the audit log stays, so what happened can still be read).
+   */
+  record?: R | null;
   audit: AuditEntry;
+  /** Expire the record and its audit log this long after the write (s); absent = keep them. */
+  ttlSeconds?: number;
 }
 
 export interface CommitResult {
   /** False when the version changed since `begin` (retry: read again, decide again). */
   ok: boolean;
-  /** The version now stored. */
+  /** The version now stored (a removed record keeps counting, so an old version never matches again). */
   version: number;
 }
 
@@ -87,16 +101,22 @@ export interface StoreInfo {
 }
 
 export interface Store {
-  /** Round trip 1: reserve the nonce, optionally claim, optionally log, and read the record. */
-  begin(instanceId: string, options?: BeginOptions): Promise<BeginResult>;
-  /** Round trip 2: compare-and-set the record and append the audit entry, atomically. */
-  commit(instanceId: string, options: CommitOptions): Promise<CommitResult>;
-  /** Reads several records (one round trip per hash slot group; one for one id). */
-  read(instanceIds: string[]): Promise<Versioned[]>;
+  /** Round trip 1: reserve the nonce, optionally claim, optionally log, and read the record of `tag`. */
+  begin<R extends StoredRecord>(tag: string, options?: BeginOptions<R>): Promise<BeginResult<R>>;
+  /** Round trip 2: compare-and-set the record of `tag` and append the audit entry, atomically. */
+  commit<R extends StoredRecord>(tag: string, options: CommitOptions<R>): Promise<CommitResult>;
+  /** Reads several records (one round trip per hash slot group; one for one tag). */
+  read<R extends StoredRecord>(tags: string[]): Promise<Array<Versioned<R>>>;
   /** Appends to the global failure stream (capped). */
   recordFailure(entry: FailureEntry): Promise<void>;
-  /** Newest first. */
-  listAudit(instanceId: string, limit?: number): Promise<AuditEntry[]>;
+  /** The audit log of `tag`, newest first. */
+  listAudit(tag: string, limit?: number): Promise<AuditEntry[]>;
+  /** Adds `member` to the named index set (tenants of the kit, ...); idempotent. */
+  addToIndex(index: string, member: string): Promise<void>;
+  /** Removes `member` from the named index set; idempotent. */
+  removeFromIndex(index: string, member: string): Promise<void>;
+  /** Members of the named index set, sorted. */
+  listIndex(index: string): Promise<string[]>;
   /** Newest first; `sinceMs` filters by `at`. */
   listFailures(options?: { sinceMs?: number; limit?: number }): Promise<FailureEntry[]>;
   /** Queues provisioning of an instance, due at `dueAtMs` (idempotent per instance). */

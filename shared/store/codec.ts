@@ -3,22 +3,21 @@
  * never mutate stored state through a reference they were given.
  * @module
  */
-import { StoreUnavailableError } from '../protocol/errors';
-import type { InstanceRecord } from '../lifecycle/types';
-import type { AuditEntry, FailureEntry } from './Store';
+import { StoreUnavailableError } from '../core/errors';
+import type { AuditEntry, FailureEntry, StoredRecord } from './Store';
 
 /** Record -> stored text. */
-export function encodeRecord(record: InstanceRecord): string {
+export function encodeRecord(record: StoredRecord): string {
   return JSON.stringify(record);
 }
 
 /** Stored text -> record. Corrupt data is a store failure (000005), not a crash. */
-export function decodeRecord(text: string): InstanceRecord {
+export function decodeRecord<R extends StoredRecord>(text: string): R {
   const parsed = parseJson(text);
   if (parsed === undefined || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new StoreUnavailableError('stored record is not a JSON object');
   }
-  return parsed as InstanceRecord;
+  return parsed as R;
 }
 
 /** Stored version text -> number (absent = 0). */

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import type { Config } from '../platform/config';
-import { ConfigError } from '../protocol/errors';
+import { ConfigError } from '../core/errors';
 import { clusterOptions, standaloneOptions } from './connectionOptions';
 import { MemoryStore } from './MemoryStore';
 import { RedisStore } from './RedisStore';

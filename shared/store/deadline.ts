@@ -3,23 +3,13 @@
  * function handler whatever state the connection is in.
  * @module
  */
-import { StoreUnavailableError } from '../protocol/errors';
+import { withDeadline as bounded } from '../core/deadline';
+import { StoreUnavailableError } from '../core/errors';
 
 /**
  * Runs `work` and settles like it, but rejects with {@link StoreUnavailableError} once `ms` (ms) have
- * passed and aborts `signal`, so work that has not been sent yet is never sent. A late rejection of
- * `work` is swallowed so it never becomes an unhandled rejection.
+ * passed and aborts `signal`, so work that has not been sent yet is never sent.
  */
 export function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, ms: number, what: string): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new StoreUnavailableError(`store ${what} gave no answer within ${ms} ms`));
-    }, ms);
-  });
-  const running = work(controller.signal);
-  running.catch(() => undefined);
-  return Promise.race([running, expired]).finally(() => clearTimeout(timer));
+  return bounded(work, ms, () => new StoreUnavailableError(`store ${what} gave no answer within ${ms} ms`));
 }

@@ -1,6 +1,7 @@
 /**
- * Redis key names. Every key of one instance carries the same hash tag `{<instanceId>}` so one Lua
- * script may touch them all in standalone Redis, DCS Proxy Cluster and Redis Cluster alike.
+ * Redis key names. Every key of one record carries the same hash tag `{<tag>}` so one Lua script may
+ * touch them all in standalone Redis, DCS Proxy Cluster and Redis Cluster alike. Tags are built by
+ * {@link instanceTag} and {@link tenantTag}, which never collide.
  * @module
  */
 
@@ -15,24 +16,45 @@ export function escapeTagId(id: string): string {
   return id.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** The hash tag of an instance, braces included: `{<escaped id>}`. */
+/** A tag's hash tag, braces included: `{<escaped tag>}`. */
+export function braced(tag: string): string {
+  return `{${escapeTagId(tag)}}`;
+}
+
+/** Prefixes that name non-instance records; an instance id that starts with one is moved aside. */
+const RESERVED_PREFIX = /^(?:i|t|tt):/;
+
+/**
+ * The tag of an instance: the instanceId itself (so the keys are `kg:{<instanceId>}:...`), except that an
+ * id starting with `i:`, `t:` or `tt:` gets an `i:` in front, so no instance can share a tenant's keys.
+ */
 export function instanceTag(instanceId: string): string {
-  return `{${escapeTagId(instanceId)}}`;
+  return RESERVED_PREFIX.test(instanceId) ? `i:${instanceId}` : instanceId;
 }
 
-/** Hash `{v: version, r: record JSON}` of one instance. */
-export function recordKey(instanceId: string): string {
-  return `kg:${instanceTag(instanceId)}:rec`;
+/** The tag of a 联营 kit tenant: `t:<tenantId>`, or `tt:<tenantId>` for the seller's test data (testFlag 1). */
+export function tenantTag(tenantId: string, test = false): string {
+  return `${test ? 'tt' : 't'}:${tenantId}`;
 }
 
-/** Reservation of one nonce for one instance (a string with a TTL). */
-export function nonceKey(instanceId: string, nonce: string): string {
-  return `kg:${instanceTag(instanceId)}:nonce:${nonce}`;
+/** Hash `{v: version, r: record JSON}` of one tag. */
+export function recordKey(tag: string): string {
+  return `kg:${braced(tag)}:rec`;
 }
 
-/** Audit list of one instance, newest first, capped. */
-export function auditKey(instanceId: string): string {
-  return `kg:${instanceTag(instanceId)}:log`;
+/** Reservation of one nonce under one tag (a string with a TTL). */
+export function nonceKey(tag: string, nonce: string): string {
+  return `kg:${braced(tag)}:nonce:${nonce}`;
+}
+
+/** Audit list of one tag, newest first, capped. */
+export function auditKey(tag: string): string {
+  return `kg:${braced(tag)}:log`;
+}
+
+/** A named index set (for listing, e.g. the kit's tenants). */
+export function indexKey(index: string): string {
+  return `kg:index:${index}`;
 }
 
 /** Global failure stream: a sorted set scored by `at` (epoch ms), capped. */

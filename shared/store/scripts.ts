@@ -31,8 +31,8 @@ if ARGV[1] == '1' then
   end
 end
 local claimed = 0
-if ARGV[3] ~= '' and redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('HSET', KEYS[1], 'v', 1, 'r', ARGV[3])
+if ARGV[3] ~= '' and redis.call('HEXISTS', KEYS[1], 'r') == 0 then
+  redis.call('HSET', KEYS[1], 'v', tonumber(redis.call('HGET', KEYS[1], 'v') or '0') + 1, 'r', ARGV[3])
   claimed = 1
 end
 if ARGV[4] ~= '' then
@@ -46,8 +46,11 @@ return {nonceState, claimed, vr[1], vr[2]}
 
 /**
  * Round trip 2 of a mutation: compare-and-set plus audit, all or nothing.
- * KEYS: record hash, audit list. ARGV: expected version, record JSON or '' (keep), audit JSON, audit cap.
+ * KEYS: record hash, audit list. ARGV: expected version, record JSON (for 'set'), audit JSON, audit cap,
+ * mode ('keep' | 'set' | 'del'), TTL (s, '0' = none).
  * Returns `{ok (0|1), version now stored}`. On a conflict nothing is written, not even the audit entry.
+ * 'del' removes the record but keeps its version number (field `v`), so a version read before the removal
+ * never matches again.
  */
 export const COMMIT: ScriptDefinition = {
   numberOfKeys: 2,
@@ -57,12 +60,21 @@ if current ~= tonumber(ARGV[1]) then
   return {0, current}
 end
 local version = current
-if ARGV[2] ~= '' then
+if ARGV[5] == 'set' then
   version = current + 1
   redis.call('HSET', KEYS[1], 'v', version, 'r', ARGV[2])
+elseif ARGV[5] == 'del' then
+  version = current + 1
+  redis.call('HSET', KEYS[1], 'v', version)
+  redis.call('HDEL', KEYS[1], 'r')
 end
 redis.call('LPUSH', KEYS[2], ARGV[3])
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[4]) - 1)
+local ttl = tonumber(ARGV[6])
+if ttl > 0 then
+  redis.call('EXPIRE', KEYS[1], ttl)
+  redis.call('EXPIRE', KEYS[2], ttl)
+end
 return {1, version}
 `,
 };

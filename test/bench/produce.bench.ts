@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { bench, describe } from 'vitest';
 import { localContext } from '../../shared/platform/context';
-import { createProduceHandler } from '../../shared/pipeline/produceHandler';
+import { createProduceHandler } from '../support/handlers';
 import { v2Event } from '../support/produceClient';
 
 const KEY = `bench-${randomBytes(12).toString('hex')}`;

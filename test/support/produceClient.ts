@@ -7,7 +7,7 @@ import type { ApigEvent, ApigResponse } from '../../shared/platform/apig';
 import { localContext } from '../../shared/platform/context';
 import { signV2 } from '../../shared/security/v2Signature';
 import { signV1AuthToken } from '../../shared/security/v1AuthToken';
-import type { Handler } from '../../shared/pipeline/produceHandler';
+import type { Handler } from './handlers';
 
 export interface Answer {
   status: number;

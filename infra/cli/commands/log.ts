@@ -2,6 +2,8 @@
  * `kg log <instanceId>`: the audit log of one instance, newest first, and its current record.
  * @module
  */
+import type { InstanceRecord } from '../../../shared/lifecycle/types';
+import { instanceTag } from '../../../shared/store/keys';
 import { EXIT, parseCliArgs, UsageError, type CliCommand } from '../command';
 import { storeFromEnv } from '../storeFromEnv';
 
@@ -20,7 +22,8 @@ Every call leaves an audit line (when, activity, result code, order, request id)
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
     const store = storeFromEnv(io.env, values.redis);
     try {
-      const [entries, [current]] = await Promise.all([store.listAudit(id, limit), store.read([id])]);
+      const tag = instanceTag(id);
+      const [entries, [current]] = await Promise.all([store.listAudit(tag, limit), store.read<InstanceRecord>([tag])]);
       const record = current?.record;
       if (values.json) {
         io.out(`${JSON.stringify({ instanceId: id, status: record?.status ?? null, version: current?.version ?? 0, history: record?.history ?? [], audit: entries })}\n`);

@@ -3,23 +3,34 @@
  * specification. Exit 0 when every step passes, 1 on any mismatch, 2 on bad arguments.
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { EXIT, UsageError, parseCliArgs, type CliCommand } from '../command';
 import type { SimulationOptions } from '../../emulator/context';
 import { progressPrinter } from '../../emulator/progress';
 import { formatReport } from '../../emulator/report';
 import { DEFAULTS, runSimulation } from '../../emulator/runner';
-import { SCENARIO_NAMES, isScenarioName, type ScenarioName } from '../../emulator/scenarios/index';
+import { readRsaPublicKey } from '../../emulator/rsaOaep';
+import { KIT_SCENARIO_NAMES, SCENARIO_NAMES, allScenarios, isScenarioName, type ScenarioName } from '../../emulator/scenarios/index';
 
-const usage = `usage: kg simulate --url URL --key KEY [options]
+const usage = `usage: kg simulate --url URL --key KEY [--kit-key KEY [--rsa-public-key FILE]] [options]
 
 Plays the KooGallery marketplace against a merchant's production interface: signs every request as
 the marketplace does, drives whole lifecycles and checks each answer against the specification.
+With a kit key it also plays the five 联营 kit callbacks (scenario kit) on <URL>/produceAPI/v2/<name>
+and their V1 forms on <URL>/produceAPI/<name>.
 
   --url URL            the production URL (e.g. http://127.0.0.1:8080/)
   --key KEY            the basic-interface access key (default: first of KG_ACCESS_KEY)
   --scenario NAME      one of: ${SCENARIO_NAMES.join(', ')}, all (default: all)
-                       (a comma-separated list runs several)
+                       (a comma-separated list runs several; all includes kit only with a kit key)
   --v1                 run the V1 (GET + authToken) lifecycle; alone it means --scenario v1
+  --kit-key KEY        the 联营SaaS同步接口 key: kit signs x-sign and the V1 authToken with it and
+                       checks Body-Sign against it (default: first of KG_KIT_ACCESS_KEY); it must
+                       differ from --key
+  --rsa-public-key FILE
+                       the 应用凭证 RSA public key (PEM, or base64 DER as the console takes it);
+                       kit encrypts applicationSync clientSecret with it (RSA-OAEP). Without it the
+                       applicationSync steps that need a real secret are reported as skipped
   --bits 128|256       V1 credential AES key size to expect (default: what encryptType announces)
   --concurrency N      concurrent duplicate deliveries in retry-storm (default ${DEFAULTS.concurrency})
   --retries N          sequential deliveries of one order line in retry-storm (default ${DEFAULTS.retries})
@@ -38,18 +49,35 @@ function positiveInt(value: unknown, name: string, fallback: number, min = 1): n
   return n;
 }
 
-function scenarioList(raw: string | undefined, v1: boolean): ScenarioName[] {
-  if (raw === undefined) return v1 ? ['v1'] : SCENARIO_NAMES;
+function scenarioList(raw: string | undefined, v1: boolean, withKitKey: boolean): ScenarioName[] {
+  if (raw === undefined) return v1 ? ['v1'] : allScenarios(withKitKey);
   const names = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   if (names.length === 0) throw new UsageError('--scenario is empty');
   const picked = new Set<ScenarioName>();
   for (const name of names) {
-    if (name === 'all') SCENARIO_NAMES.forEach((n) => picked.add(n));
+    if (name === 'all') allScenarios(withKitKey).forEach((n) => picked.add(n));
     else if (isScenarioName(name)) picked.add(name);
     else throw new UsageError(`unknown scenario "${name}" (known: ${SCENARIO_NAMES.join(', ')}, all)`);
   }
   if (v1) picked.add('v1');
+  const kit = KIT_SCENARIO_NAMES.find((n) => picked.has(n));
+  if (kit !== undefined && !withKitKey) throw new UsageError(`--scenario ${kit} needs --kit-key (or KG_KIT_ACCESS_KEY)`);
   return SCENARIO_NAMES.filter((n) => picked.has(n));
+}
+
+function readPublicKeyFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--rsa-public-key: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    readRsaPublicKey(text);
+  } catch (err) {
+    throw new UsageError(`--rsa-public-key: ${path} is ${(err as Error).message}`);
+  }
+  return text;
 }
 
 /** Turns command-line arguments into run options; throws {@link UsageError} on anything wrong. */
@@ -65,6 +93,8 @@ export function parseSimulateArgs(args: string[], env: NodeJS.ProcessEnv): { opt
     timeout: { type: 'string' },
     'poll-limit': { type: 'string' },
     'poll-interval': { type: 'string' },
+    'kit-key': { type: 'string' },
+    'rsa-public-key': { type: 'string' },
     json: { type: 'boolean' },
   });
   const url = values.url;
@@ -78,6 +108,10 @@ export function parseSimulateArgs(args: string[], env: NodeJS.ProcessEnv): { opt
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError('--url must be http:// or https://');
   const key = values.key ?? env.KG_ACCESS_KEY?.split(',')[0]?.trim();
   if (!key) throw new UsageError('missing --key (or KG_ACCESS_KEY)');
+  const kitKey = values['kit-key'] ?? env.KG_KIT_ACCESS_KEY?.split(',')[0]?.trim();
+  if (values['kit-key'] === '') throw new UsageError('--kit-key is empty');
+  // The console binds a different key to each interface type (security-and-crypto.md §1.1).
+  if (kitKey && kitKey === key) throw new UsageError('the kit key must differ from the basic-interface key');
   let bits: SimulationOptions['bits'];
   if (values.bits !== undefined) {
     if (values.bits !== '128' && values.bits !== '256') throw new UsageError('--bits must be 128 or 256');
@@ -93,7 +127,9 @@ export function parseSimulateArgs(args: string[], env: NodeJS.ProcessEnv): { opt
     pollLimit: positiveInt(values['poll-limit'], 'poll-limit', DEFAULTS.pollLimit),
     pollIntervalMs: positiveInt(values['poll-interval'], 'poll-interval', DEFAULTS.pollIntervalMs, 0),
   };
-  return { options, scenarios: scenarioList(values.scenario, values.v1 === true), json: values.json === true };
+  if (kitKey) options.kitKey = kitKey;
+  if (values['rsa-public-key'] !== undefined) options.rsaPublicKey = readPublicKeyFile(values['rsa-public-key']);
+  return { options, scenarios: scenarioList(values.scenario, values.v1 === true, Boolean(kitKey)), json: values.json === true };
 }
 
 /** The `kg simulate` command. */

@@ -3,8 +3,8 @@
  * @module
  */
 import { EXIT, parseCliArgs, type CliCommand } from '../command';
-import { buildDeps } from '../../../shared/pipeline/buildDeps';
-import { runProvisionWorker } from '../../../shared/pipeline/provisionWorker';
+import { buildProduceDeps } from '../../../shared/basic/deps';
+import { runProvisionWorker } from '../../../shared/basic/worker';
 import { storeFromEnv } from '../storeFromEnv';
 
 export const command: CliCommand = {
@@ -18,7 +18,7 @@ Needs the same settings as the deployed functions (KG_ACCESS_KEY, KG_DATA_KEY, K
     const { values } = parseCliArgs(args, { instance: { type: 'string' }, redis: { type: 'string' } });
     const store = storeFromEnv(io.env, values.redis);
     try {
-      const deps = buildDeps(undefined, { settings: {}, store });
+      const deps = buildProduceDeps(undefined, { settings: {}, store });
       const report = await runProvisionWorker(deps, values.instance ? { onlyInstanceId: values.instance } : {});
       io.out(`${JSON.stringify(report)}\n`);
       return Object.values(report.results).some((r) => r === 'error') ? EXIT.failed : EXIT.ok;

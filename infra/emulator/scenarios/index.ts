@@ -5,6 +5,7 @@
 import type { ScenarioContext } from '../context';
 import { debugCases } from './debugCases';
 import { hostile } from './hostile';
+import { kit } from './kit';
 import { onDemand } from './onDemand';
 import { oneTime } from './oneTime';
 import { purchase } from './purchase';
@@ -25,6 +26,7 @@ export const SCENARIOS = {
   'retry-storm': retryStorm,
   hostile,
   v1,
+  kit,
 } satisfies Record<string, Scenario>;
 
 /** A scenario name. */
@@ -32,6 +34,17 @@ export type ScenarioName = keyof typeof SCENARIOS;
 
 /** All names, in run order. */
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
+
+/** Scenarios that play the 联营 kit callbacks and need the kit key (`--kit-key`). */
+export const KIT_SCENARIO_NAMES: readonly ScenarioName[] = ['kit'];
+
+/** The basic-interface scenarios (all but the kit ones), in run order. */
+export const BASIC_SCENARIO_NAMES = SCENARIO_NAMES.filter((n) => !KIT_SCENARIO_NAMES.includes(n));
+
+/** What `all` runs: every basic scenario, and the kit ones when a kit key is given. */
+export function allScenarios(withKitKey: boolean): ScenarioName[] {
+  return withKitKey ? SCENARIO_NAMES : BASIC_SCENARIO_NAMES;
+}
 
 /** True for a known scenario name. */
 export function isScenarioName(name: string): name is ScenarioName {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidParamError } from '../../../shared/protocol/errors';
+import { InvalidParamError } from '../../../shared/core/errors';
 import { readLenientJson } from '../../../shared/protocol/lenientJson';
 import { parseJsonBody, parseV1Basic, parseV2Basic } from '../../../shared/protocol/parse';
 import { parseKit } from '../../../shared/protocol/parseKit';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidParamError } from '../../../shared/protocol/errors';
+import { InvalidParamError } from '../../../shared/core/errors';
 import { canonicalPayload } from '../../../shared/security/canonicalJson';
 import { parseOrderedJson, type OrderedValue } from '../../../shared/security/orderedJson';
 

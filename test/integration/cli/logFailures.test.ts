@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../infra/cli/main';
 import type { CliIo } from '../../../infra/cli/command';
 import { parseSince } from '../../../infra/cli/commands/failures';
-import { createProduceHandler, type Handler } from '../../../shared/pipeline/produceHandler';
+import { createProduceHandler, type Handler } from '../../support/handlers';
 import { startRedis, type RedisServer } from '../../support/redis';
 import { countingProvisioner } from '../../support/countingProvisioner';
 import { invoke, orderIds, v2Event } from '../../support/produceClient';

@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/platform/config';
-import { buildDeps } from '../../../shared/pipeline/buildDeps';
-import { createProduceHandler } from '../../../shared/pipeline/produceHandler';
-import { runProvisionWorker } from '../../../shared/pipeline/provisionWorker';
+import { buildDeps } from '../../support/handlers';
+import { createProduceHandler } from '../../support/handlers';
+import { runProvisionWorker } from '../../../shared/basic/worker';
 import { createStore } from '../../../shared/store/createStore';
 import type { Store } from '../../../shared/store/Store';
 import type { Provisioner } from '../../../shared/provisioning/Provisioner';

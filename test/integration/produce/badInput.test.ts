@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApigEvent } from '../../../shared/platform/apig';
 import { loadConfig } from '../../../shared/platform/config';
 import { deriveInstanceId } from '../../../shared/lifecycle/instanceId';
-import { createProduceHandler, type Handler } from '../../../shared/pipeline/produceHandler';
+import { createProduceHandler, type Handler } from '../../support/handlers';
 import { createStore } from '../../../shared/store/createStore';
 import type { Store } from '../../../shared/store/Store';
 import { countingProvisioner, type CountingProvisioner } from '../../support/countingProvisioner';

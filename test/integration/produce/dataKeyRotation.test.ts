@@ -2,10 +2,11 @@
  * Rotating KG_DATA_KEY: credentials sealed under the old key still reach the buyer after the new key is
  * put in front, and new instances are sealed with the new key.
  */
+import type { InstanceRecord } from '../../../shared/lifecycle/types';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/platform/config';
-import { createProduceHandler } from '../../../shared/pipeline/produceHandler';
+import { createProduceHandler } from '../../support/handlers';
 import { createStore } from '../../../shared/store/createStore';
 import { openSecret } from '../../../shared/security/dataSeal';
 import { countingProvisioner } from '../../support/countingProvisioner';
@@ -28,7 +29,7 @@ describe('KG_DATA_KEY rotation', () => {
     expect((query.json.info as Array<{ appInfo: { password: string } }>)[0]!.appInfo.password).toBe(provisioner.provisioned.get(old)!.password);
 
     const fresh = (await invoke(after, v2Event(KEY, { activity: 'newInstance', businessId: 'b', ...orderIds() }))).json.instanceId as string;
-    const [record] = await store.read([fresh]);
+    const [record] = await store.read<InstanceRecord>([fresh]);
     expect(openSecret(newKey, record!.record!.appInfo!.passwordSealed!)).toBe(provisioner.provisioned.get(fresh)!.password);
   });
 });

@@ -2,10 +2,11 @@
  * Every basic V2 activity through the real `produce` handler, on MemoryStore, a standalone Redis and a
  * 3-master Redis Cluster: answers, idempotency under retries and races, round trips, audit.
  */
+import type { InstanceRecord } from '../../../shared/lifecycle/types';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/platform/config';
-import { createProduceHandler, type Handler } from '../../../shared/pipeline/produceHandler';
+import { createProduceHandler, type Handler } from '../../support/handlers';
 import { createStore } from '../../../shared/store/createStore';
 import type { Store } from '../../../shared/store/Store';
 import { countingProvisioner, type CountingProvisioner } from '../../support/countingProvisioner';
@@ -54,7 +55,7 @@ describe.each(storeTargets())('produce V2 lifecycle on $name', (target) => {
     expect(answers.every((a) => a.json.resultCode === '000000' || a.json.resultCode === '000004')).toBe(true);
     expect((provisioner.calls.provision ?? 0) - before).toBe(1);
     const [only] = [...ids];
-    const [read] = await store.read([only as string]);
+    const [read] = await store.read<InstanceRecord>([only as string]);
     expect(read?.record?.orderId).toBe(orderId);
     expect(read?.record?.status).toBe('ACTIVE');
   });
@@ -91,7 +92,7 @@ describe.each(storeTargets())('produce V2 lifecycle on $name', (target) => {
       const answer = await call(body);
       expect({ step: body.activity, code: answer.json.resultCode }).toEqual({ step: body.activity, code });
     }
-    const [read] = await store.read([instanceId]);
+    const [read] = await store.read<InstanceRecord>([instanceId]);
     const record = read!.record!;
     expect(record.status).toBe('RELEASED');
     expect(record.expireTime).toBe('20981231235959');
@@ -128,7 +129,7 @@ describe.each(storeTargets())('produce V2 lifecycle on $name', (target) => {
     const snapshot = { ...before };
     const answer = await call({ activity, instanceId, testFlag: '1', ...extra });
     expect(answer.json.resultCode).toBe('000000');
-    const [read] = await store.read([instanceId]);
+    const [read] = await store.read<InstanceRecord>([instanceId]);
     expect(read?.record ?? null).toBeNull();
     expect(provisioner.calls).toEqual(snapshot);
   });
@@ -140,7 +141,7 @@ describe.each(storeTargets())('produce V2 lifecycle on $name', (target) => {
     expect(answer.json.resultCode).toBe('000000');
     expect(answer.json.instanceId).toMatch(/^[0-9a-f]{32}$/);
     expect(provisioner.calls.provision ?? 0).toBe(before);
-    const [read] = await store.read([answer.json.instanceId as string]);
+    const [read] = await store.read<InstanceRecord>([answer.json.instanceId as string]);
     expect(read?.record ?? null).toBeNull();
   });
 

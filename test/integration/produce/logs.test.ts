@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { localContext } from '../../../shared/platform/context';
-import { createProduceHandler } from '../../../shared/pipeline/produceHandler';
+import { createProduceHandler } from '../../support/handlers';
 import { countingProvisioner } from '../../support/countingProvisioner';
 import { orderIds, v1Event, v2Event } from '../../support/produceClient';
 import type { ApigEvent } from '../../../shared/platform/apig';

@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { nonceMemorySeconds } from '../../../shared/pipeline/callContext';
-import { createProduceHandler } from '../../../shared/pipeline/produceHandler';
+import { nonceMemorySeconds } from '../../../shared/callback/nonce';
+import { createProduceHandler } from '../../support/handlers';
 import { MemoryStore } from '../../../shared/store/MemoryStore';
 import { countingProvisioner } from '../../support/countingProvisioner';
 import { invoke, orderIds, v2Event } from '../../support/produceClient';

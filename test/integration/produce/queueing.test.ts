@@ -3,14 +3,15 @@
  * job goes in before the record is marked queued, so a record marked queued always has its job, and
  * one that is not marked is re-queued by queryInstance once its lease has ended.
  */
+import type { InstanceRecord } from '../../../shared/lifecycle/types';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deriveInstanceId } from '../../../shared/lifecycle/instanceId';
-import { buildDeps } from '../../../shared/pipeline/buildDeps';
-import { createProduceHandler } from '../../../shared/pipeline/produceHandler';
-import { runProvisionWorker } from '../../../shared/pipeline/provisionWorker';
+import { buildDeps } from '../../support/handlers';
+import { createProduceHandler } from '../../support/handlers';
+import { runProvisionWorker } from '../../../shared/basic/worker';
 import type { Provisioner } from '../../../shared/provisioning/Provisioner';
-import { StoreUnavailableError } from '../../../shared/protocol/errors';
+import { StoreUnavailableError } from '../../../shared/core/errors';
 import { MemoryStore } from '../../../shared/store/MemoryStore';
 import type { Store } from '../../../shared/store/Store';
 import { countingProvisioner } from '../../support/countingProvisioner';
@@ -62,7 +63,7 @@ describe('queueing a newInstance that outlives its budget', () => {
     const report = await runProvisionWorker(worker);
     expect(report.results[instanceId]).toBe('000000');
     expect(healthy.calls.provision).toBe(1);
-    const [stored] = await store.read([instanceId]);
+    const [stored] = await store.read<InstanceRecord>([instanceId]);
     expect(stored?.record?.status).toBe('ACTIVE');
   });
 });

@@ -3,10 +3,11 @@
  * was not stored; after Redis restarts (AOF, appendfsync always) the marketplace's retries converge and
  * nothing acknowledged is lost.
  */
+import type { InstanceRecord } from '../../../shared/lifecycle/types';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/platform/config';
-import { createProduceHandler, type Handler } from '../../../shared/pipeline/produceHandler';
+import { createProduceHandler, type Handler } from '../../support/handlers';
 import { createStore } from '../../../shared/store/createStore';
 import type { Store } from '../../../shared/store/Store';
 import { startRedis } from '../../support/redis';
@@ -57,7 +58,7 @@ describe('produce when Redis is killed mid-run', () => {
     for (const [i, a] of first.entries()) {
       if (a.json.resultCode === '000000') expect(retries[i]!.raw).toBe(a.raw);
     }
-    const records = await store.read(retries.map((a) => a.json.instanceId as string));
+    const records = await store.read<InstanceRecord>(retries.map((a) => a.json.instanceId as string));
     expect(records.every((r) => r.record?.status === 'ACTIVE')).toBe(true);
   });
 

@@ -2,12 +2,13 @@
  * The provisioner's refusals and errors reach the marketplace with the documented codes, refusals of a
  * purchase are final for that order line, and an error changes nothing.
  */
+import type { InstanceRecord } from '../../../shared/lifecycle/types';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/platform/config';
-import { createProduceHandler, type Handler } from '../../../shared/pipeline/produceHandler';
-import { ProvisionerError } from '../../../shared/protocol/errors';
-import type { ResultCode } from '../../../shared/protocol/resultCodes';
+import { createProduceHandler, type Handler } from '../../support/handlers';
+import { ProvisionerError } from '../../../shared/core/errors';
+import type { ResultCode } from '../../../shared/core/resultCodes';
 import { createStore } from '../../../shared/store/createStore';
 import type { Store } from '../../../shared/store/Store';
 import { countingProvisioner } from '../../support/countingProvisioner';
@@ -56,10 +57,10 @@ describe('produce with a provisioner that refuses or fails', () => {
   it('answers an upgrade without capacity with 000100 and keeps the instance as it was', async () => {
     const created = await call({ activity: 'newInstance', businessId: 'a', ...orderIds() });
     const instanceId = created.json.instanceId as string;
-    const [before] = await store.read([instanceId]);
+    const [before] = await store.read<InstanceRecord>([instanceId]);
     const answer = await call({ activity: 'upgradeInstance', instanceId, orderId: 'U1', orderLineId: 'U1-1' });
     expect(answer.json).toMatchObject({ resultCode: '000100', resultMsg: 'no capacity for the upgrade' });
-    const [after] = await store.read([instanceId]);
+    const [after] = await store.read<InstanceRecord>([instanceId]);
     expect(after!.version).toBe(before!.version);
   });
 
@@ -77,11 +78,11 @@ describe('produce with a provisioner that refuses or fails', () => {
     refuse.failFreeze = true;
     const failed = await call({ activity: 'updateInstanceStatus', instanceId, status: 'FREEZE' });
     expect(failed.json).toMatchObject({ resultCode: '000005', resultMsg: 'other inner error' });
-    expect((await store.read([instanceId]))[0]!.record!.status).toBe('ACTIVE');
+    expect((await store.read<InstanceRecord>([instanceId]))[0]!.record!.status).toBe('ACTIVE');
     refuse.failFreeze = false;
     const retried = await call({ activity: 'updateInstanceStatus', instanceId, status: 'FREEZE' });
     expect(retried.json.resultCode).toBe('000000');
-    expect((await store.read([instanceId]))[0]!.record!.status).toBe('FROZEN');
+    expect((await store.read<InstanceRecord>([instanceId]))[0]!.record!.status).toBe('FROZEN');
   });
 });
 
@@ -129,6 +130,6 @@ describe('produce with a custom provisioner that "refuses" with 000000', () => {
     const instanceId = created.json.instanceId as string;
     const released = await invoke(handler, v2Event(KEY, { activity: 'releaseInstance', instanceId }));
     expect(released.json).toMatchObject({ resultCode: '000005', resultMsg: 'other inner error' });
-    expect((await store.read([instanceId]))[0]!.record!.status).toBe('ACTIVE');
+    expect((await store.read<InstanceRecord>([instanceId]))[0]!.record!.status).toBe('ACTIVE');
   });
 });

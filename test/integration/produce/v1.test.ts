@@ -4,7 +4,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createProduceHandler, type Handler } from '../../../shared/pipeline/produceHandler';
+import { createProduceHandler, type Handler } from '../../support/handlers';
 import { decryptCredential } from '../../../shared/security/credentialCipher';
 import { countingProvisioner, type CountingProvisioner } from '../../support/countingProvisioner';
 import { invoke, orderIds, v1Event, type Answer } from '../../support/produceClient';

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProductInfo } from '../../../shared/lifecycle/types';
 import { loadConfig } from '../../../shared/platform/config';
-import { ProvisionerError, toResult } from '../../../shared/protocol/errors';
+import { ProvisionerError, toResult } from '../../../shared/core/errors';
 import { REFUSAL_CODES } from '../../../shared/provisioning/backendAnswer';
 import { createProvisioner } from '../../../shared/provisioning/createProvisioner';
 import { createHttpProvisioner, MAX_ANSWER_BYTES } from '../../../shared/provisioning/httpProvisioner';

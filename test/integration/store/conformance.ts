@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { InstanceRecord } from '../../../shared/lifecycle/types';
-import { StoreUnavailableError } from '../../../shared/protocol/errors';
+import { StoreUnavailableError } from '../../../shared/core/errors';
 import { hashSlot } from '../../../shared/store/hashSlot';
 import { recordKey } from '../../../shared/store/keys';
 import { AUDIT_CAP, FAILURE_CAP } from '../../../shared/store/limits';
@@ -91,26 +91,26 @@ export function describeStoreConformance(
     describe('begin', () => {
       it('reports a nonce fresh the first time and replayed the second time', async () => {
         const id = newId();
-        expect((await store().begin(id, { nonce: 'n1' })).nonce).toBe('fresh');
-        expect((await store().begin(id, { nonce: 'n1' })).nonce).toBe('replayed');
-        expect((await store().begin(id, { nonce: 'n2' })).nonce).toBe('fresh');
+        expect((await store().begin<InstanceRecord>(id, { nonce: 'n1' })).nonce).toBe('fresh');
+        expect((await store().begin<InstanceRecord>(id, { nonce: 'n1' })).nonce).toBe('replayed');
+        expect((await store().begin<InstanceRecord>(id, { nonce: 'n2' })).nonce).toBe('fresh');
       });
 
       it('reports nonce none when no nonce is given, however often', async () => {
         const id = newId();
-        expect((await store().begin(id)).nonce).toBe('none');
-        expect((await store().begin(id)).nonce).toBe('none');
+        expect((await store().begin<InstanceRecord>(id)).nonce).toBe('none');
+        expect((await store().begin<InstanceRecord>(id)).nonce).toBe('none');
       });
 
       it('keeps nonces per instance: the same nonce on another instance is fresh', async () => {
-        expect((await store().begin(newId(), { nonce: 'shared' })).nonce).toBe('fresh');
-        expect((await store().begin(newId(), { nonce: 'shared' })).nonce).toBe('fresh');
+        expect((await store().begin<InstanceRecord>(newId(), { nonce: 'shared' })).nonce).toBe('fresh');
+        expect((await store().begin<InstanceRecord>(newId(), { nonce: 'shared' })).nonce).toBe('fresh');
       });
 
       it('claims nothing and logs nothing for a replayed nonce, yet reports the stored record', async () => {
         const id = newId();
-        await store().begin(id, { nonce: 'n', claim: record(id), audit: audit('first') });
-        const replay = await store().begin(id, { nonce: 'n', claim: record(id, { status: 'FROZEN' }), audit: audit('replay') });
+        await store().begin<InstanceRecord>(id, { nonce: 'n', claim: record(id), audit: audit('first') });
+        const replay = await store().begin<InstanceRecord>(id, { nonce: 'n', claim: record(id, { status: 'FROZEN' }), audit: audit('replay') });
         expect(replay).toMatchObject({ nonce: 'replayed', claimed: false, version: 1 });
         expect(replay.record?.status).toBe('ACTIVE');
         expect((await store().listAudit(id)).map((e) => e.detail)).toEqual(['first']);
@@ -118,29 +118,29 @@ export function describeStoreConformance(
 
       it('forgets a nonce once its TTL (1 s) has passed', async () => {
         const id = newId();
-        await store().begin(id, { nonce: 'short', nonceTtlSeconds: 1 });
-        expect((await store().begin(id, { nonce: 'short', nonceTtlSeconds: 1 })).nonce).toBe('replayed');
+        await store().begin<InstanceRecord>(id, { nonce: 'short', nonceTtlSeconds: 1 });
+        expect((await store().begin<InstanceRecord>(id, { nonce: 'short', nonceTtlSeconds: 1 })).nonce).toBe('replayed');
         await sleep(1300);
-        expect((await store().begin(id, { nonce: 'short', nonceTtlSeconds: 1 })).nonce).toBe('fresh');
+        expect((await store().begin<InstanceRecord>(id, { nonce: 'short', nonceTtlSeconds: 1 })).nonce).toBe('fresh');
       });
 
       it('inserts a claim at version 1 and never overwrites an existing record with a later claim', async () => {
         const id = newId();
-        const first = await store().begin(id, { claim: record(id) });
+        const first = await store().begin<InstanceRecord>(id, { claim: record(id) });
         expect(first).toMatchObject({ claimed: true, version: 1, record: record(id) });
-        const second = await store().begin(id, { claim: record(id, { status: 'FAILED' }) });
+        const second = await store().begin<InstanceRecord>(id, { claim: record(id, { status: 'FAILED' }) });
         expect(second).toMatchObject({ claimed: false, version: 1 });
         expect(second.record?.status).toBe('ACTIVE');
       });
 
       it('reports an absent record as null at version 0', async () => {
-        expect(await store().begin(newId())).toEqual({ nonce: 'none', claimed: false, record: null, version: 0 });
+        expect(await store().begin<InstanceRecord>(newId())).toEqual({ nonce: 'none', claimed: false, record: null, version: 0 });
       });
 
       it('lets exactly one of 100 concurrent begins claim the instance', async () => {
         const id = newId();
         const results = await Promise.all(
-          Array.from({ length: 100 }, (_, i) => store().begin(id, { nonce: `n${i}`, claim: record(id, { attributes: { by: String(i) } }) })),
+          Array.from({ length: 100 }, (_, i) => store().begin<InstanceRecord>(id, { nonce: `n${i}`, claim: record(id, { attributes: { by: String(i) } }) })),
         );
         expect(results.filter((r) => r.claimed)).toHaveLength(1);
         const winner = results.find((r) => r.claimed)?.record?.attributes?.by;
@@ -149,72 +149,72 @@ export function describeStoreConformance(
 
       it('appends its audit entry in the same call', async () => {
         const id = newId();
-        await store().begin(id, { audit: audit('read-only call') });
+        await store().begin<InstanceRecord>(id, { audit: audit('read-only call') });
         expect((await store().listAudit(id)).map((e) => e.detail)).toEqual(['read-only call']);
       });
 
       it('hands out copies: mutating the claim or a returned record changes nothing stored', async () => {
         const id = newId();
         const claim = record(id);
-        const began = await store().begin(id, { claim });
+        const began = await store().begin<InstanceRecord>(id, { claim });
         claim.status = 'FAILED';
         claim.history.push({ at: 1, activity: 'x', from: null, to: 'FAILED' });
         if (began.record) began.record.status = 'RELEASED';
-        const [again] = await store().read([id]);
+        const [again] = await store().read<InstanceRecord>([id]);
         expect(again?.record).toEqual(record(id));
       });
 
       it('costs one round trip with nonce, claim and audit together', async () => {
         const id = newId();
-        expect(await roundTripsOf(() => store().begin(id, { nonce: 'n', claim: record(id), audit: audit('a') }))).toBe(1);
+        expect(await roundTripsOf(() => store().begin<InstanceRecord>(id, { nonce: 'n', claim: record(id), audit: audit('a') }))).toBe(1);
       });
     });
 
     describe('commit', () => {
       it('writes the record at the next version and appends the audit entry', async () => {
         const id = newId();
-        await store().begin(id, { claim: record(id) });
+        await store().begin<InstanceRecord>(id, { claim: record(id) });
         const result = await store().commit(id, { expectedVersion: 1, record: record(id, { status: 'FROZEN' }), audit: audit('freeze') });
         expect(result).toEqual({ ok: true, version: 2 });
-        const [now] = await store().read([id]);
+        const [now] = await store().read<InstanceRecord>([id]);
         expect(now).toEqual({ version: 2, record: record(id, { status: 'FROZEN' }) });
         expect((await store().listAudit(id)).map((e) => e.detail)).toEqual(['freeze']);
       });
 
       it('refuses a stale version and writes nothing, not even the audit entry', async () => {
         const id = newId();
-        await store().begin(id, { claim: record(id) });
+        await store().begin<InstanceRecord>(id, { claim: record(id) });
         await store().commit(id, { expectedVersion: 1, record: record(id, { status: 'FROZEN' }), audit: audit('won') });
         const stale = await store().commit(id, { expectedVersion: 1, record: record(id, { status: 'RELEASED' }), audit: audit('lost') });
         expect(stale).toEqual({ ok: false, version: 2 });
-        expect((await store().read([id]))[0]?.record?.status).toBe('FROZEN');
+        expect((await store().read<InstanceRecord>([id]))[0]?.record?.status).toBe('FROZEN');
         expect((await store().listAudit(id)).map((e) => e.detail)).toEqual(['won']);
       });
 
       it('refuses version 0 once a record exists, and version 1 while none does', async () => {
         const a = newId();
-        await store().begin(a, { claim: record(a) });
+        await store().begin<InstanceRecord>(a, { claim: record(a) });
         expect(await store().commit(a, { expectedVersion: 0, record: record(a), audit: audit('x') })).toEqual({ ok: false, version: 1 });
         const b = newId();
         expect(await store().commit(b, { expectedVersion: 1, record: record(b), audit: audit('x') })).toEqual({ ok: false, version: 0 });
-        expect((await store().read([b]))[0]).toEqual({ record: null, version: 0 });
+        expect((await store().read<InstanceRecord>([b]))[0]).toEqual({ record: null, version: 0 });
       });
 
       it('without a record keeps the version and only logs', async () => {
         const id = newId();
-        await store().begin(id, { claim: record(id) });
+        await store().begin<InstanceRecord>(id, { claim: record(id) });
         expect(await store().commit(id, { expectedVersion: 1, audit: audit('query') })).toEqual({ ok: true, version: 1 });
         expect((await store().listAudit(id)).map((e) => e.detail)).toEqual(['query']);
       });
 
       it('ends at exactly N after N concurrent begin/commit increment loops (N = 25)', async () => {
         const id = newId();
-        await store().begin(id, { claim: record(id, { provisioning: { attempts: 0 } }) });
+        await store().begin<InstanceRecord>(id, { claim: record(id, { provisioning: { attempts: 0 } }) });
         const n = 25;
         await Promise.all(
           Array.from({ length: n }, async (_, worker) => {
             for (;;) {
-              const { record: current, version } = await store().begin(id);
+              const { record: current, version } = await store().begin<InstanceRecord>(id);
               if (!current) throw new Error('record vanished');
               const attempts = (current.provisioning?.attempts ?? 0) + 1;
               const next = { ...current, provisioning: { attempts } };
@@ -223,7 +223,7 @@ export function describeStoreConformance(
             }
           }),
         );
-        const [final] = await store().read([id]);
+        const [final] = await store().read<InstanceRecord>([id]);
         expect(final?.record?.provisioning?.attempts).toBe(n);
         expect(final?.version).toBe(n + 1);
         expect(await store().listAudit(id, AUDIT_CAP)).toHaveLength(n);
@@ -231,7 +231,7 @@ export function describeStoreConformance(
 
       it('costs one round trip', async () => {
         const id = newId();
-        await store().begin(id, { claim: record(id) });
+        await store().begin<InstanceRecord>(id, { claim: record(id) });
         expect(await roundTripsOf(() => store().commit(id, { expectedVersion: 1, record: record(id), audit: audit('a') }))).toBe(1);
       });
     });
@@ -239,7 +239,7 @@ export function describeStoreConformance(
     describe('read', () => {
       it('returns many records in the order asked, across slots, absent ids as null at version 0', async () => {
         const ids = Array.from({ length: 20 }, newId);
-        for (const id of ids) await store().begin(id, { claim: record(id) });
+        for (const id of ids) await store().begin<InstanceRecord>(id, { claim: record(id) });
         const unknown = newId();
         const asked = [ids[3] as string, unknown, ...ids, ids[3] as string];
         // The ids really do spread over many cluster slots.
@@ -250,8 +250,8 @@ export function describeStoreConformance(
 
       it('reads one id in one round trip and no ids in none', async () => {
         const id = newId();
-        expect(await roundTripsOf(() => store().read([id]))).toBe(1);
-        expect(await roundTripsOf(() => store().read([]))).toBe(0);
+        expect(await roundTripsOf(() => store().read<InstanceRecord>([id]))).toBe(1);
+        expect(await roundTripsOf(() => store().read<InstanceRecord>([]))).toBe(0);
       });
 
       it.each([
@@ -262,9 +262,9 @@ export function describeStoreConformance(
         ['%7B', '{'],
         ['', '%'],
       ])('keeps crafted id %j apart from %j, each in one slot', async (crafted, plain) => {
-        await store().begin(crafted, { nonce: 'n', claim: record(crafted), audit: audit('crafted') });
-        await store().begin(plain, { nonce: 'n', claim: record(plain, { status: 'FROZEN' }), audit: audit('plain') });
-        const [a, b] = await store().read([crafted, plain]);
+        await store().begin<InstanceRecord>(crafted, { nonce: 'n', claim: record(crafted), audit: audit('crafted') });
+        await store().begin<InstanceRecord>(plain, { nonce: 'n', claim: record(plain, { status: 'FROZEN' }), audit: audit('plain') });
+        const [a, b] = await store().read<InstanceRecord>([crafted, plain]);
         expect(a?.record?.instanceId).toBe(crafted);
         expect(b?.record?.instanceId).toBe(plain);
         expect((await store().commit(crafted, { expectedVersion: 1, record: record(crafted), audit: audit('c2') })).ok).toBe(true);
@@ -396,19 +396,19 @@ export function describeStoreConformance(
       it('rejects with StoreUnavailableError within 3 s while Redis hangs, and works again after', async () => {
         const faults = requireFaults();
         const id = newId();
-        await store().begin(id, { claim: record(id) });
+        await store().begin<InstanceRecord>(id, { claim: record(id) });
         faults.pause();
         try {
           const outcomes = await Promise.all([
-            settleWithin(store().begin(id, { nonce: 'while-hung' })),
+            settleWithin(store().begin<InstanceRecord>(id, { nonce: 'while-hung' })),
             settleWithin(store().commit(id, { expectedVersion: 1, audit: audit('hung') })),
-            settleWithin(store().read([id, newId()])),
+            settleWithin(store().read<InstanceRecord>([id, newId()])),
           ]);
           for (const outcome of outcomes) expect(outcome).toBeInstanceOf(StoreUnavailableError);
         } finally {
           faults.resume();
         }
-        const back = await eventually(async () => (await store().read([id]))[0], 15_000, 'store answers after resume');
+        const back = await eventually(async () => (await store().read<InstanceRecord>([id]))[0], 15_000, 'store answers after resume');
         expect(back).toEqual({ record: record(id), version: 1 });
       });
 
@@ -416,21 +416,21 @@ export function describeStoreConformance(
         const faults = requireFaults();
         const ids = Array.from({ length: 6 }, newId);
         for (const id of ids) {
-          await store().begin(id, { nonce: 'before-kill', claim: record(id) });
+          await store().begin<InstanceRecord>(id, { nonce: 'before-kill', claim: record(id) });
           await store().commit(id, { expectedVersion: 1, record: record(id, { status: 'FROZEN' }), audit: audit('kept') });
         }
         await store().enqueueJob(ids[0] as string, 1234);
         await faults.kill();
         try {
-          expect(await settleWithin(store().begin(ids[0] as string))).toBeInstanceOf(StoreUnavailableError);
-          expect(await settleWithin(store().begin(ids[1] as string))).toBeInstanceOf(StoreUnavailableError);
+          expect(await settleWithin(store().begin<InstanceRecord>(ids[0] as string))).toBeInstanceOf(StoreUnavailableError);
+          expect(await settleWithin(store().begin<InstanceRecord>(ids[1] as string))).toBeInstanceOf(StoreUnavailableError);
         } finally {
           await faults.restart();
         }
         const after = await eventually(async () => store().read(ids), 20_000, 'store answers after restart');
         expect(after).toEqual(ids.map((id) => ({ record: record(id, { status: 'FROZEN' }), version: 2 })));
         expect((await store().listAudit(ids[5] as string)).map((e) => e.detail)).toEqual(['kept']);
-        expect((await store().begin(ids[2] as string, { nonce: 'before-kill' })).nonce).toBe('replayed');
+        expect((await store().begin<InstanceRecord>(ids[2] as string, { nonce: 'before-kill' })).nonce).toBe('replayed');
         expect(await store().listJobs()).toEqual([{ instanceId: ids[0], dueAtMs: 1234 }]);
       });
     });

@@ -1,7 +1,7 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/platform/config';
-import { StoreUnavailableError } from '../../../shared/protocol/errors';
+import { StoreUnavailableError } from '../../../shared/core/errors';
 import { closeCachedStores, createStore, getStore } from '../../../shared/store/createStore';
 import type { Store } from '../../../shared/store/Store';
 import { type RedisServer, sleep, startRedis, withAdmin } from '../../support/redis';

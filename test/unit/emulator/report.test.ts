@@ -55,3 +55,22 @@ describe('formatReport', () => {
     expect(formatReport(buildReport('u', new Date(0), 1000, [step('trial', 2)]))).toContain('PASS: 1 steps');
   });
 });
+
+describe('skipped steps', () => {
+  const skipped = step('kit', 0, true, { step: 'applicationSync add', httpStatus: 0, skipped: true, expected: [], actual: undefined, note: 'not sent: needs --rsa-public-key' });
+
+  it('count neither as steps nor in the latency figures, and show as a per-scenario count', () => {
+    expect(summarize([step('kit', 4), skipped, step('kit', 6)])).toEqual([{ scenario: 'kit', steps: 2, passed: 2, failed: 0, p50Ms: 4, maxMs: 6, skipped: 1 }]);
+  });
+
+  it('do not make a run ok on their own, nor fail one', () => {
+    expect(buildReport('u', new Date(0), 1, [skipped]).ok).toBe(false);
+    expect(buildReport('u', new Date(0), 1, [step('kit', 1), skipped]).ok).toBe(true);
+  });
+
+  it('are listed with their reason after the verdict', () => {
+    const text = formatReport(buildReport('u', new Date(0), 1000, [step('kit', 2), skipped]));
+    expect(text).toContain('PASS: 1 steps');
+    expect(text).toMatch(/SKIPPED: 1 steps not sent\n  \[kit\] applicationSync add: not sent: needs --rsa-public-key\n$/);
+  });
+});

@@ -1,8 +1,12 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../infra/cli/main';
 import type { CliIo } from '../../../infra/cli/command';
 import { parseSimulateArgs } from '../../../infra/cli/commands/simulate';
-import { SCENARIO_NAMES } from '../../../infra/emulator/scenarios/index';
+import { BASIC_SCENARIO_NAMES, SCENARIO_NAMES } from '../../../infra/emulator/scenarios/index';
 
 const BASE = ['--url', 'http://127.0.0.1:9/', '--key', 'k'];
 
@@ -12,9 +16,28 @@ function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string; stder
 }
 
 describe('parseSimulateArgs', () => {
-  it('runs every scenario by default, v1 included', () => {
-    expect(parseSimulateArgs(BASE, {}).scenarios).toEqual(SCENARIO_NAMES);
-    expect(SCENARIO_NAMES).toContain('v1');
+  it('runs every basic scenario by default, v1 included, and kit only with a kit key', () => {
+    expect(parseSimulateArgs(BASE, {}).scenarios).toEqual(BASIC_SCENARIO_NAMES);
+    expect(BASIC_SCENARIO_NAMES).toContain('v1');
+    expect(BASIC_SCENARIO_NAMES).not.toContain('kit');
+    expect(parseSimulateArgs([...BASE, '--kit-key', 'kk'], {}).scenarios).toEqual(SCENARIO_NAMES);
+    expect(parseSimulateArgs([...BASE, '--scenario', 'all'], { KG_KIT_ACCESS_KEY: 'kk' }).scenarios).toEqual(SCENARIO_NAMES);
+    expect(SCENARIO_NAMES.at(-1)).toBe('kit');
+  });
+
+  it('reads the kit key (newest of KG_KIT_ACCESS_KEY when --kit-key is absent) and the RSA public key file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kg-simargs-'));
+    try {
+      const file = join(dir, 'pub.pem');
+      writeFileSync(file, generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }));
+      const { options, scenarios } = parseSimulateArgs([...BASE, '--scenario', 'kit', '--rsa-public-key', file], { KG_KIT_ACCESS_KEY: 'new, old' });
+      expect(scenarios).toEqual(['kit']);
+      expect(options.kitKey).toBe('new');
+      expect(options.rsaPublicKey).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+      expect(parseSimulateArgs(BASE, {}).options.kitKey).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
@@ -46,6 +69,11 @@ describe('kg simulate', () => {
     ['bits of 192', [...BASE, '--bits', '192']],
     ['concurrency 0', [...BASE, '--concurrency', '0']],
     ['an unknown option', [...BASE, '--frobnicate']],
+    ['--scenario kit without a kit key', [...BASE, '--scenario', 'kit']],
+    ['a kit key equal to the basic key', [...BASE, '--kit-key', 'k']],
+    ['an empty --kit-key', [...BASE, '--kit-key', '']],
+    ['an --rsa-public-key file that does not exist', [...BASE, '--kit-key', 'kk', '--rsa-public-key', '/nonexistent/kg-pub.pem']],
+    ['an --rsa-public-key file that holds no RSA public key', [...BASE, '--kit-key', 'kk', '--rsa-public-key', __filename]],
   ])('exits 2 for %s', async (_name, args) => {
     const io = captureIo();
     expect(await main(['simulate', ...args], io)).toBe(2);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, requireSetting, settingSource } from '../../../shared/platform/config';
 import { localContext } from '../../../shared/platform/context';
-import { ConfigError } from '../../../shared/protocol/errors';
+import { ConfigError } from '../../../shared/core/errors';
 
 const from = (map: Record<string, string>) => loadConfig((k) => map[k]);
 

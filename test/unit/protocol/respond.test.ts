@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ResponseModel } from '../../../shared/lifecycle/types';
-import { AuthError, InvalidParamError, StoreUnavailableError } from '../../../shared/protocol/errors';
+import { AuthError, InvalidParamError, StoreUnavailableError } from '../../../shared/core/errors';
 import { errorModel, escapeNonAscii, respondV1, respondV2, serializeResponse } from '../../../shared/protocol/respond';
 import { decryptCredential } from '../../../shared/security/credentialCipher';
 

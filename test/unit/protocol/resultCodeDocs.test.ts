@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RESULT_CODE_DOC } from '../../../shared/protocol/resultCodeDocs';
-import { RESULT } from '../../../shared/protocol/resultCodes';
+import { RESULT_CODE_DOC } from '../../../shared/core/resultCodeDocs';
+import { RESULT } from '../../../shared/core/resultCodes';
 
 describe('RESULT_CODE_DOC', () => {
   it('documents every result code and nothing else', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { InvalidParamError } from '../../../shared/protocol/errors';
+import { InvalidParamError } from '../../../shared/core/errors';
 
 /** Runs `fn`, which must throw an InvalidParamError (000002), and returns its message. */
 export function rejection(fn: () => unknown): string {

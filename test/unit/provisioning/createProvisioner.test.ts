@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/platform/config';
-import { ConfigError } from '../../../shared/protocol/errors';
+import { ConfigError } from '../../../shared/core/errors';
 import { createProvisioner } from '../../../shared/provisioning/createProvisioner';
 
 const SECRET = 'do-not-print-this-secret';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../shared/protocol/errors';
+import { ConfigError } from '../../../shared/core/errors';
 import {
   createGenerateProvisioner,
   DEFAULT_FRONTEND_URL_TEMPLATE,

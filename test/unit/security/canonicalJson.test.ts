@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalPayload, jacksonString } from '../../../shared/security/canonicalJson';
-import { InvalidParamError } from '../../../shared/protocol/errors';
+import { InvalidParamError } from '../../../shared/core/errors';
 import { signKit } from '../../../shared/security/kitSignature';
 import { signV2 } from '../../../shared/security/v2Signature';
 import { opensslKit, opensslV2 } from './independent';

@@ -1,6 +1,6 @@
 import { createDecipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../shared/protocol/errors';
+import { ConfigError } from '../../../shared/core/errors';
 import { generateDataKey, isSealed, openSecret, parseDataKey, sealSecret, SealedSecretError } from '../../../shared/security/dataSeal';
 
 const key = parseDataKey(generateDataKey());

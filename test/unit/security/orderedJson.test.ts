@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidParamError } from '../../../shared/protocol/errors';
+import { InvalidParamError } from '../../../shared/core/errors';
 import { MAX_JSON_DEPTH, parseOrderedJson } from '../../../shared/security/orderedJson';
 
 describe('parseOrderedJson', () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../shared/protocol/errors';
+import { ConfigError } from '../../../shared/core/errors';
 import { createSealer, openSecret, parseDataKeyRing, SealedSecretError } from '../../../shared/security/dataSeal';
 
 const A = randomBytes(32);

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { InvalidParamError } from '../../../shared/protocol/errors';
+import { InvalidParamError } from '../../../shared/core/errors';
 import {
   parseWireQuery, signV1AuthToken, signV1PostAuthToken, v1PostStringToSign, v1StringToSign, verifyV1AuthToken, verifyV1PostAuthToken,
 } from '../../../shared/security/v1AuthToken';

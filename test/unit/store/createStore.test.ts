@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/platform/config';
-import { ConfigError } from '../../../shared/protocol/errors';
+import { ConfigError } from '../../../shared/core/errors';
 import { closeCachedStores, createStore, getStore, parseNode, storeTarget } from '../../../shared/store/createStore';
 import { MemoryStore } from '../../../shared/store/MemoryStore';
 

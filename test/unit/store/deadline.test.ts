@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StoreUnavailableError } from '../../../shared/protocol/errors';
+import { StoreUnavailableError } from '../../../shared/core/errors';
 import { withDeadline } from '../../../shared/store/deadline';
 
 beforeEach(() => {

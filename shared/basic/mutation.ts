@@ -1,0 +1,33 @@
+/**
+ * The activities that change an existing instance (refresh, status, release, upgrade, change check):
+ * read (round trip 1, reserving the nonce) -> pure decision -> provisioner effect if the decision
+ * needs one -> compare-and-set with the audit entry (round trip 2), through {@link transact}.
+ * @module
+ */
+import { transact } from '../callback/transact';
+import { nonceMemorySeconds } from '../callback/nonce';
+import type { Outcome } from '../callback/spec';
+import { decide, type InstanceCommand } from '../lifecycle/decide';
+import type { InstanceRecord } from '../lifecycle/types';
+import { auditEntry, decideEnv, materialize, outcomeOf, scopeOf, type BasicCall } from './call';
+import { effectTimeoutMs, runEffect } from './effects';
+
+/** The nonce part of a basic call's transaction (V2 only). */
+export function nonceOf(call: BasicCall): { nonce?: { value: string; ttlSeconds: number } } {
+  const n = call.verified.nonce;
+  return n ? { nonce: { value: n, ttlSeconds: nonceMemorySeconds(call.deps.config.KG_CLOCK_SKEW_MS) } } : {};
+}
+
+/** Runs one state-changing command against one instance. */
+export function runMutation(call: BasicCall, cmd: InstanceCommand): Promise<Outcome> {
+  const { deps } = call;
+  const scope = scopeOf(call);
+  return transact<InstanceRecord, Outcome>({ store: deps.store, tag: call.tag, ...nonceOf(call) }, async (current) => {
+    const decision = decide(current.record, cmd, decideEnv(deps));
+    const answer = decision.kind === 'effect'
+      ? decision.finish(await runEffect(deps.provisioner, decision.effect, effectTimeoutMs(deps.config.KG_PROVISIONER_TIMEOUT_MS), call.signal), deps.clock())
+      : decision;
+    const out = materialize(answer, scope);
+    return { kind: 'commit', ...(out.next ? { next: out.next } : {}), audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, cmd.instanceId) };
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * `newInstance`: the order line names its instance (derived id), the first round trip reserves the
+ * nonce and claims the instance if it is new, and only the claimant calls the provisioner. Every
+ * retry, concurrent or later, from any function instance, reads the same record and gets the same
+ * answer: the stored one when provisioning finished, `000004` while it runs, or a takeover when the
+ * claimant's lease ended without a result.
+ * @module
+ */
+import { transact } from '../callback/transact';
+import type { Outcome } from '../callback/spec';
+import { StoreUnavailableError } from '../core/errors';
+import { claimRecord, decideNewInstanceRetry, type Lease, type NewInstanceCommand } from '../lifecycle/newInstance';
+import type { DecideEnv, InstanceRecord } from '../lifecycle/types';
+import { auditEntry, decideEnv, materialize, outcomeOf, scopeOf, type BasicCall } from './call';
+import { nonceOf } from './mutation';
+import { provisionInstance } from './provisionInstance';
+
+/** Runs newInstance for V2 or V1. */
+export function runNewInstance(call: BasicCall, cmd: NewInstanceCommand): Promise<Outcome> {
+  const { deps } = call;
+  const scope = scopeOf(call);
+  const instanceId = deps.deriveInstanceId(cmd.orderId, cmd.orderLineId);
+  const budgetMs = deps.config.KG_PROVISION_BUDGET_MS;
+  // The claim and the decision of one attempt share its moment and its lease.
+  let env: DecideEnv = decideEnv(deps);
+  let lease: Lease = { owner: deps.leaseOwner, until: env.now };
+  const claim = (): InstanceRecord => {
+    env = decideEnv(deps);
+    lease = { owner: deps.leaseOwner, until: env.now + deps.config.KG_PROVISION_LEASE_MS };
+    return claimRecord(cmd, instanceId, env, lease, call.verified.protocol);
+  };
+  return transact<InstanceRecord, Outcome>({ store: deps.store, tag: call.tag, ...nonceOf(call), claim }, async (current) => {
+    if (!current.record) throw new StoreUnavailableError('store returned no record after a claim');
+    if (current.claimed) return { kind: 'done', result: await provisionInstance(scope, current.record, current.version, budgetMs) };
+    const decision = decideNewInstanceRetry(current.record, cmd, env, lease);
+    if (decision.kind === 'takeover') {
+      return {
+        kind: 'commit',
+        next: decision.next,
+        audit: auditEntry(scope, 'takeover', env.now, 'previous provisioning lease ended'),
+        result: (version: number) => provisionInstance(scope, decision.next, version, budgetMs),
+      };
+    }
+    const out = materialize(decision, scope);
+    return { kind: 'commit', ...(out.next ? { next: out.next } : {}), audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, instanceId) };
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * `produce` on the engine: every basic interface on the production address, V2 (`POST`,
+ * `?signature&timestamp&nonce`, JSON body) and V1 (`GET`, `authToken`), dispatched on `activity`:
+ * test answer | newInstance | query | mutation.
+ * @module
+ */
+import type { CallbackDeps, CallbackSpec, CallSummary, Outcome, Route, Verified } from '../callback/spec';
+import { AuthError, InvalidParamError } from '../core/errors';
+import { RESULT } from '../core/resultCodes';
+import type { Command } from '../lifecycle/types';
+import type { HttpRequest } from '../platform/apig';
+import { MAX_BODY_BYTES } from '../platform/apig';
+import { parseJsonBody, parseV1Basic, parseV2Basic } from '../protocol/parse';
+import type { ResponseModel } from '../protocol/responseModel';
+import { verifyV1AuthToken } from '../security/v1AuthToken';
+import { verifyV2Signature } from '../security/v2Signature';
+import type { VerifyResult } from '../security/verifyResult';
+import { instanceTag } from '../store/keys';
+import type { BasicCall } from './call';
+import { commandFromV1, commandFromV2 } from './commands';
+import { produceDeps, type BasicOptions, type ProduceDeps } from './deps';
+import { runMutation } from './mutation';
+import { runNewInstance } from './newInstance';
+import { runQuery } from './query';
+import { commandInstanceId, runTestRequest } from './testRequest';
+import { v1Responder, v2Responder, type BasicResponder } from './responder';
+
+/** A V1 call is a GET carrying `authToken`; everything else is treated as V2. */
+export function isV1Request(req: HttpRequest): boolean {
+  return req.method === 'GET' || (req.query.authToken !== undefined && req.query.signature === undefined);
+}
+
+/** Turns a failed verification into the documented error; returns the index of the key that matched. */
+export function acceptVerdict(verdict: VerifyResult): number {
+  if (verdict.ok) return verdict.keyIndex;
+  throw verdict.resultCode === RESULT.AUTH_FAILED ? new AuthError(verdict.reason) : new InvalidParamError(verdict.reason);
+}
+
+/** Where `produce` answers: the production address itself, V2 by POST and V1 by GET. */
+export const PRODUCE_ROUTES: readonly Route[] = [
+  { method: 'POST', path: '/' },
+  { method: 'GET', path: '/' },
+];
+
+type BasicVerified = Verified<ResponseModel> & { responder: BasicResponder };
+
+/** The spec of `produce`, with the merchant's provisioner (and instance-id deriver) if given. */
+export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDeps, Command, ResponseModel> {
+  return {
+    name: 'produce',
+    routes: PRODUCE_ROUTES,
+    deps: (base: CallbackDeps) => produceDeps(base, options),
+    protocolOf: (req) => (isV1Request(req) ? 'v1' : 'v2'),
+    unverifiedResponder: (req, deps) => (isV1Request(req) ? v1Responder(deps.keys[0] ?? '', deps.config.KG_ENCRYPT_TYPE) : v2Responder(deps.keys[0])),
+    verify: (req, deps): BasicVerified => {
+      if (isV1Request(req)) {
+        const keyIndex = acceptVerdict(verifyV1AuthToken({ params: req.query, keys: deps.keys }));
+        const key = deps.keys[keyIndex] ?? '';
+        return { protocol: 'v1', keyIndex, key, responder: v1Responder(key, deps.config.KG_ENCRYPT_TYPE) };
+      }
+      const verdict = verifyV2Signature({ body: req.body.toString('utf8'), query: req.query, keys: deps.keys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS });
+      const keyIndex = acceptVerdict(verdict);
+      const key = deps.keys[keyIndex] ?? '';
+      return {
+        protocol: 'v2', keyIndex, key, responder: v2Responder(key),
+        ...(verdict.ok && verdict.payloadForm ? { payloadForm: verdict.payloadForm } : {}),
+        ...(req.query.nonce ? { nonce: req.query.nonce } : {}),
+      };
+    },
+    parse: (req, verified) => {
+      if (verified.protocol === 'v1') {
+        parseV1Basic(req.query);
+        return commandFromV1(req.query);
+      }
+      return commandFromV2(parseV2Basic(parseJsonBody(req.body, MAX_BODY_BYTES)));
+    },
+    tag: (cmd, deps) => instanceTag(commandInstanceId(cmd, deps.deriveInstanceId)),
+    describe: (cmd, req, verified) => summarize(cmd, req, verified.nonce),
+    run: (call) => run(call as BasicCall),
+  };
+}
+
+function run(call: BasicCall): Promise<Outcome> {
+  const cmd = call.request;
+  if (cmd.test) return runTestRequest(call, cmd);
+  switch (cmd.activity) {
+    case 'newInstance': return runNewInstance(call, cmd);
+    case 'queryInstance': return runQuery(call, cmd);
+    default: return runMutation(call, cmd);
+  }
+}
+
+function summarize(cmd: Command, req: HttpRequest, nonce: string | undefined): CallSummary {
+  const orderId = 'orderId' in cmd && cmd.orderId ? cmd.orderId : undefined;
+  const order = orderId ? { orderId } : {};
+  const line = 'orderLineId' in cmd && cmd.orderLineId ? { orderLineId: cmd.orderLineId } : {};
+  const business = cmd.activity === 'newInstance' ? { businessId: cmd.businessId } : {};
+  return {
+    activity: cmd.activity,
+    audit: {
+      activity: cmd.activity, ...order, ...line, ...business,
+      ...(req.requestId ? { requestId: req.requestId } : {}),
+      ...(nonce ? { nonce } : {}),
+      ...(cmd.test ? { test: true } : {}),
+    },
+    subject: { ...order },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * `queryInstance`: one round trip for one id (nonce, audit and read in a single script), a second
+ * read for the other ids of a list. Read-only, except that an instance whose provisioning lease ended
+ * without a queued job is handed to provision-worker (crash recovery).
+ * @module
+ */
+import { transact } from '../callback/transact';
+import type { Outcome } from '../callback/spec';
+import { InvalidParamError } from '../core/errors';
+import { answerQuery } from '../lifecycle/queryInstance';
+import type { Command, InstanceRecord } from '../lifecycle/types';
+import { instanceTag } from '../store/keys';
+import { auditEntry, decideEnv, materialize, outcomeOf, scopeOf, type BasicCall } from './call';
+import { nonceOf } from './mutation';
+
+/** The queryInstance command. */
+export type QueryCommand = Extract<Command, { activity: 'queryInstance' }>;
+
+/** Runs queryInstance. */
+export function runQuery(call: BasicCall, cmd: QueryCommand): Promise<Outcome> {
+  const { store } = call.deps;
+  const scope = scopeOf(call);
+  const [first, ...rest] = cmd.instanceIds;
+  if (first === undefined) throw new InvalidParamError('instanceId: at least one id is required');
+  const start = { store, tag: call.tag, ...nonceOf(call), audit: auditEntry(scope, 'received', call.deps.clock()) };
+  return transact<InstanceRecord, Outcome>(start, async (current) => {
+    const others = rest.length > 0 ? await store.read<InstanceRecord>(rest.map(instanceTag)) : [];
+    const records = [current.record, ...others.map((v) => v.record)];
+    const env = decideEnv(call.deps);
+    for (const r of records) {
+      if (r?.status === 'PROVISIONING' && !r.provisioning?.queuedAt && (r.provisioning?.leaseUntil ?? 0) < env.now) {
+        await store.enqueueJob(r.instanceId, env.now);
+      }
+    }
+    return { kind: 'done', result: outcomeOf(materialize(answerQuery(records, cmd.instanceIds, env), scope), first) };
+  });
+}

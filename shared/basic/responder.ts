@@ -1,0 +1,87 @@
+/**
+ * Turns a {@link ResponseModel} into the exact bytes and headers of one basic protocol, and keeps
+ * stored answers safe at rest: a body that carries credentials is sealed with the data key before it
+ * goes into the record, and opened again for a replay.
+ *
+ * A V1 answer with credentials is stored with the model it came from and an id of the key that
+ * encrypted it. A retry verified by the same key gets the stored bytes; a retry verified by another
+ * key (after a rotation) gets the same answer encrypted and signed with that key, never credentials
+ * encrypted with a key the marketplace did not use.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import type { Responder } from '../callback/spec';
+import type { ResponseModel } from '../protocol/responseModel';
+import { encodeV1Body, responseHeaders, serializeResponse } from '../protocol/respond';
+import { isSealed, type Sealer } from '../security/dataSeal';
+
+/** Encodes basic-interface answers for one request (or for provision-worker's stored answer). */
+export interface BasicResponder extends Responder<ResponseModel> {
+  readonly protocol: 'v1' | 'v2';
+  /** What goes into `record.responses` for `body` (encoded from `model` by this responder). */
+  storable(body: string, model: ResponseModel, sealer: Sealer): string;
+  /** The body to send for a stored answer. */
+  replay(stored: string, sealer: Sealer): string;
+}
+
+/** Marks a sealed V1 envelope `{kgReplay, keyId, body, model}` (older records hold the bare body). */
+const ENVELOPE_PREFIX = '{"kgReplay":1,';
+
+interface ReplayEnvelope {
+  kgReplay: 1;
+  keyId: string;
+  body: string;
+  model: ResponseModel;
+}
+
+function carriesCredentials(model: ResponseModel): boolean {
+  const apps = [model.appInfo, ...(model.info ?? []).map((i) => i.appInfo)];
+  return apps.some((a) => a !== undefined && (a.userName !== undefined || a.password !== undefined));
+}
+
+/** A non-secret id of a key (it only ever sits inside a sealed envelope). */
+function keyIdOf(key: string): string {
+  return createHash('sha256').update(`kg-key-id\u0000${key}`).digest('hex').slice(0, 16);
+}
+
+/**
+ * V2 answers are plain JSON. We also send a V1-style `Body-Sign` with the key that verified the request:
+ * no V2 page requires it, one 2024 fragment shows it, and it is harmless (lifecycle.md §1.5).
+ */
+export function v2Responder(signKey: string | undefined): BasicResponder {
+  return {
+    protocol: 'v2',
+    encode: (model) => serializeResponse(model),
+    headers: (body) => responseHeaders(body, signKey || undefined),
+    storable: (body, model, sealer) => (carriesCredentials(model) ? sealer.seal(body) : body),
+    replay: (stored, sealer) => (isSealed(stored) ? sealer.open(stored) : stored),
+  };
+}
+
+/** V1 answers: credentials encrypted with the key that verified the request, and a mandatory Body-Sign. */
+export function v1Responder(key: string, encryptType: '1' | '2'): BasicResponder {
+  const keyId = keyIdOf(key);
+  const encode = (model: ResponseModel): string => encodeV1Body(model, { key, encryptType });
+  return {
+    protocol: 'v1',
+    encode,
+    headers: (body) => responseHeaders(body, key),
+    storable: (body, model, sealer) => {
+      if (!carriesCredentials(model)) return body;
+      const envelope: ReplayEnvelope = { kgReplay: 1, keyId, body, model };
+      return sealer.seal(JSON.stringify(envelope));
+    },
+    replay: (stored, sealer) => {
+      if (!isSealed(stored)) return stored;
+      const opened = sealer.open(stored);
+      if (!opened.startsWith(ENVELOPE_PREFIX)) return opened;
+      const envelope = JSON.parse(opened) as ReplayEnvelope;
+      return envelope.keyId === keyId ? envelope.body : encode(envelope.model);
+    },
+  };
+}
+
+/** The responder for a record's protocol, signing with `key` (provision-worker: the newest key). */
+export function basicResponder(protocol: 'v1' | 'v2', key: string, encryptType: '1' | '2'): BasicResponder {
+  return protocol === 'v1' ? v1Responder(key, encryptType) : v2Responder(key);
+}

@@ -1,0 +1,93 @@
+/**
+ * `provision-worker`: finishes provisioning that answered `000004`. It takes due jobs under a lease
+ * (a crashed worker's jobs come due again when the lease ends), takes over the instance's provisioning
+ * lease through {@link transact}, provisions, and stores the result. At least once: the provisioner
+ * must be idempotent per instanceId. It answers nobody: the stored answer is what the marketplace's
+ * next newInstance retry gets, encoded for the record's protocol with the newest key.
+ * @module
+ */
+import { transact } from '../callback/transact';
+import { decideTakeover } from '../lifecycle/newInstance';
+import type { InstanceRecord } from '../lifecycle/types';
+import { instanceTag } from '../store/keys';
+import type { AnswerScope } from './call';
+import { decideEnv } from './call';
+import type { ProduceDeps } from './deps';
+import { provisionInstance } from './provisionInstance';
+import { basicResponder } from './responder';
+
+/** What one worker run did. */
+export interface WorkerReport {
+  claimed: number;
+  /** instanceId -> outcome (`000000`, a failure code, `leased` when another owner still holds it, `gone`). */
+  results: Record<string, string>;
+}
+
+/** Options of one worker run. */
+export interface WorkerOptions {
+  /** Most jobs taken in one run (default 10); they are provisioned concurrently. */
+  limit?: number;
+  /** Finish just this instance (an asynchronous invocation). */
+  onlyInstanceId?: string;
+  /** Time the invocation has left (ms), from `context.getRemainingTimeInMilliSeconds()`. */
+  remainingMs?: number;
+}
+
+/**
+ * How long one job may provision (ms): inside its lease with a margin (so the result is written before
+ * another worker may take over) and inside the invocation's remaining time.
+ */
+export function jobBudgetMs(leaseMs: number, remainingMs = Number.POSITIVE_INFINITY): number {
+  const margin = Math.min(5_000, Math.floor(leaseMs / 4));
+  return Math.max(1, Math.min(leaseMs - margin, remainingMs - margin));
+}
+
+/** Runs due jobs (or just `onlyInstanceId`), concurrently, each within {@link jobBudgetMs}. */
+export async function runProvisionWorker(deps: ProduceDeps, options: WorkerOptions = {}): Promise<WorkerReport> {
+  const leaseMs = deps.config.KG_PROVISION_LEASE_MS;
+  const budgetMs = jobBudgetMs(leaseMs, options.remainingMs);
+  const ids = options.onlyInstanceId
+    ? [options.onlyInstanceId]
+    : await deps.store.claimDueJobs({ nowMs: deps.clock(), leaseMs, limit: options.limit ?? 10 });
+  const results: Record<string, string> = {};
+  await Promise.all(ids.map(async (id) => {
+    try {
+      results[id] = await finishJob(deps, id, budgetMs);
+    } catch (err) {
+      // The job stays queued (its lease ends and it comes due again).
+      results[id] = 'error';
+      deps.logger.warn('worker.job_failed', { instanceId: id, error: (err as Error)?.name });
+    }
+  }));
+  return { claimed: ids.length, results };
+}
+
+/** How the worker's answers are encoded and audited for `record`. */
+function workerScope(deps: ProduceDeps, record: InstanceRecord): AnswerScope {
+  return {
+    deps,
+    responder: basicResponder(record.protocol, deps.keys[0] ?? '', deps.config.KG_ENCRYPT_TYPE),
+    audit: { activity: 'provision', orderId: record.orderId, ...(record.orderLineId ? { orderLineId: record.orderLineId } : {}), requestId: 'provision-worker' },
+  };
+}
+
+/** Takes over one instance's provisioning and finishes it; `gone` and `leased` when there is nothing to do. */
+async function finishJob(deps: ProduceDeps, instanceId: string, budgetMs: number): Promise<string> {
+  return transact<InstanceRecord, string>({ store: deps.store, tag: instanceTag(instanceId) }, async (current) => {
+    const record = current.record;
+    if (!record || record.status !== 'PROVISIONING') {
+      await deps.store.completeJob(instanceId);
+      return { kind: 'done', result: 'gone' };
+    }
+    const env = decideEnv(deps);
+    const decision = decideTakeover(record, env, { owner: deps.leaseOwner, until: env.now + deps.config.KG_PROVISION_LEASE_MS });
+    if (decision.kind !== 'takeover') return { kind: 'done', result: 'leased' };
+    const scope = workerScope(deps, record);
+    return {
+      kind: 'commit',
+      next: decision.next,
+      audit: { at: env.now, activity: 'provision', resultCode: 'takeover', requestId: 'provision-worker', orderId: record.orderId },
+      result: async (version) => (await provisionInstance(scope, decision.next, version, budgetMs)).resultCode,
+    };
+  });
+}

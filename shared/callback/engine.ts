@@ -1,0 +1,90 @@
+/**
+ * The engine every signed callback runs on. One direction: body limit -> verify -> parse -> the
+ * spec's run (transact: nonce + read, decide, compare-and-set + audit) -> respond, all inside the
+ * request's deadline. Every answer is HTTP 200 JSON with a resultCode; a thrown error becomes its
+ * documented code (`000005` with a safe message for anything unexpected); every answer but
+ * `000000` goes to the failure stream; one log line per call.
+ * @module
+ */
+import { withDeadline } from '../core/deadline';
+import { DeadlineError, InvalidParamError, KgError, StoreUnavailableError, toResult } from '../core/errors';
+import { RESULT } from '../core/resultCodes';
+import { MAX_BODY_BYTES, type HttpRequest, type HttpResponse } from '../platform/apig';
+import { recordFailure } from './failureStream';
+import type { CallbackDeps, CallSummary, CallbackSpec, Outcome, Responder, ResultModel, Verified } from './spec';
+
+/** Handles one request with `spec`. Never throws. `deadlineMs` bounds everything after parsing (ms). */
+export async function runCallback<D extends CallbackDeps, P, M extends ResultModel>(
+  spec: CallbackSpec<D, P, M>,
+  req: HttpRequest,
+  deps: D,
+  deadlineMs: number,
+): Promise<HttpResponse> {
+  const started = deps.clock();
+  let responder: Responder<M> = spec.unverifiedResponder(req, deps);
+  let verified: Verified<M> | undefined;
+  let summary: CallSummary | undefined;
+  let outcome: Outcome;
+  let storeDown = false;
+  try {
+    if (req.body.length > MAX_BODY_BYTES) throw new InvalidParamError(`body: larger than ${MAX_BODY_BYTES} bytes`);
+    verified = spec.verify(req, deps);
+    responder = verified.responder;
+    const request = spec.parse(req, verified, deps);
+    const accepted = verified;
+    const callSummary = spec.describe(request, req, accepted);
+    summary = callSummary;
+    const tag = spec.tag(request, deps);
+    outcome = await withDeadline(
+      (signal) => spec.run({ deps, request, verified: accepted, tag, summary: callSummary, signal, requestId: req.requestId }),
+      deadlineMs,
+      () => new DeadlineError(`${spec.name} did not finish within ${deadlineMs} ms`),
+    );
+  } catch (err) {
+    outcome = failureOutcome(err, responder);
+    // With the store unreachable (or the deadline spent waiting for it), recording the failure there would
+    // only add another wait to the answer: the log line below carries it instead.
+    storeDown = err instanceof StoreUnavailableError || err instanceof DeadlineError;
+    if (!(err instanceof KgError) || !err.expose) {
+      deps.logger.error(`${spec.name}.error`, {
+        requestId: req.requestId, activity: summary?.activity ?? 'unknown', error: errorName(err),
+        // A ConfigError names the setting (never its value); other messages may hold internals.
+        message: err instanceof Error && err.name === 'ConfigError' ? err.message : undefined,
+      });
+    }
+  }
+
+  const activity = summary?.activity ?? 'unknown';
+  const instanceId = outcome.instanceId ?? summary?.subject.instanceId;
+  if (outcome.resultCode !== RESULT.SUCCESS && !storeDown) {
+    await recordFailure(deps.store, deps.logger, {
+      at: deps.clock(),
+      resultCode: outcome.resultCode,
+      activity,
+      reason: (outcome.reason ?? '').slice(0, 300),
+      ...(outcome.instanceId ? { instanceId: outcome.instanceId } : {}),
+      ...(summary?.subject.orderId ? { orderId: summary.subject.orderId } : {}),
+      ...(summary?.subject.tenantId ? { tenantId: summary.subject.tenantId } : {}),
+      ...(req.requestId ? { requestId: req.requestId } : {}),
+      ...(spec.name !== 'produce' ? { fn: spec.name } : {}),
+    });
+  }
+  deps.logger.info(`${spec.name}.done`, {
+    requestId: req.requestId, protocol: verified?.protocol ?? spec.protocolOf(req), activity, resultCode: outcome.resultCode,
+    instanceId, tenantId: summary?.subject.tenantId, keyIndex: verified?.keyIndex, payloadForm: verified?.payloadForm,
+    latencyMs: deps.clock() - started,
+    ...(outcome.resultCode !== RESULT.SUCCESS ? { reason: outcome.reason } : {}),
+  });
+  return { statusCode: 200, headers: responder.headers(outcome.body), body: outcome.body };
+}
+
+/** The answer to a thrown error, and the reason the failure stream keeps (safe text only). */
+function failureOutcome<M extends ResultModel>(err: unknown, responder: Responder<M>): Outcome {
+  const model = toResult(err);
+  const reason = err instanceof KgError && err.expose ? model.resultMsg : `${errorName(err)}: ${model.resultMsg}`;
+  return { body: responder.encode(model as M), resultCode: model.resultCode, reason };
+}
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
+}

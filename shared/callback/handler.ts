@@ -1,0 +1,64 @@
+/**
+ * A signed callback as a FunctionGraph handler: APIG event in, APIG response out, always HTTP 200 JSON.
+ * Configuration and clients are built at the first invocation and reused while the instance is warm;
+ * a configuration error is answered with `000005` and logged with the setting's name.
+ * @module
+ */
+import { toApigResponse, toRequest, type ApigEvent, type ApigResponse } from '../platform/apig';
+import type { FgContext } from '../platform/context';
+import { createLogger } from '../platform/logger';
+import { RESULT, RESULT_MESSAGE } from '../core/resultCodes';
+import { buildCallbackDeps, lazily, type RuntimeOptions } from './deps';
+import { runCallback } from './engine';
+import { requestDeadlineMs } from './requestDeadline';
+import type { CallbackDeps, CallbackSpec, ResultModel } from './spec';
+
+/** A FunctionGraph handler behind an APIG trigger. */
+export type Handler = (event: ApigEvent, context: FgContext) => Promise<ApigResponse>;
+
+/** The answer when the function cannot even start (configuration); no detail leaves the function. */
+export function internalErrorResponse(): ApigResponse {
+  return toApigResponse({
+    statusCode: 200,
+    headers: { 'Content-Type': 'application/json;charset=UTF-8' },
+    body: JSON.stringify({ resultCode: RESULT.INTERNAL_ERROR, resultMsg: RESULT_MESSAGE[RESULT.INTERNAL_ERROR] }),
+  });
+}
+
+/** The request id FunctionGraph gives, or '' when the context cannot say. */
+export function safeRequestId(context: FgContext): string {
+  try {
+    return context.getRequestID();
+  } catch {
+    return '';
+  }
+}
+
+/** The invocation's remaining time (ms), or infinity when the context cannot say. */
+function remainingMs(context: FgContext): number {
+  try {
+    return context.getRemainingTimeInMilliSeconds();
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+/** Creates the handler of `spec`. */
+export function createCallbackHandler<D extends CallbackDeps, P, M extends ResultModel>(
+  spec: CallbackSpec<D, P, M>,
+  options: RuntimeOptions = {},
+): Handler {
+  const depsFor = lazily((context) => spec.deps(buildCallbackDeps(context, options)));
+  return async (event, context) => {
+    const req = toRequest(event, safeRequestId(context));
+    let logger = createLogger(context.getLogger(), 'info', { fn: spec.name, requestId: req.requestId });
+    try {
+      const deps = depsFor(context);
+      logger = createLogger(context.getLogger(), deps.config.KG_LOG_LEVEL, { fn: spec.name });
+      return toApigResponse(await runCallback(spec, req, { ...deps, logger }, requestDeadlineMs(remainingMs(context))));
+    } catch (err) {
+      logger.error(`${spec.name}.unavailable`, { error: (err as Error)?.name, message: (err as Error)?.name === 'ConfigError' ? (err as Error).message : undefined });
+      return internalErrorResponse();
+    }
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The one way this project waits for something with a time limit. Three uses, one primitive:
+ * - a store call that must not hang a function (`withDeadline`, rejecting),
+ * - a provisioner call bounded by its timeout (`withDeadline`, rejecting),
+ * - newInstance's provisioning budget, after which the answer is `000004` but the work goes on
+ *   (`raceTimer`, not rejecting),
+ * and the whole request, bounded by the function's remaining time (`withDeadline`).
+ * @module
+ */
+
+/** Outcome of {@link raceTimer}: the value in time, or the still-running work. */
+export type Raced<T> = { done: true; value: T } | { done: false; late: Promise<T> };
+
+/** Never rejects: keeps a promise's rejection from being reported as unhandled. */
+function markHandled(promise: Promise<unknown>): void {
+  promise.catch(() => undefined);
+}
+
+/**
+ * Waits for `running` at most `ms` (ms). In time: `{ done: true, value }` (or the work's own rejection).
+ * Too late: `{ done: false, late }`, where `late` is the same work, already marked handled, so a failure
+ * nobody awaits is not an unhandled rejection. Nothing is cancelled.
+ */
+export async function raceTimer<T>(running: Promise<T>, ms: number): Promise<Raced<T>> {
+  markHandled(running);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const over = new Promise<'over'>((resolve) => {
+    timer = setTimeout(() => resolve('over'), Math.max(0, ms));
+  });
+  try {
+    const first = await Promise.race([running.then((value) => ({ value })), over]);
+    return first === 'over' ? { done: false, late: running } : { done: true, value: first.value };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs `work` and settles like it, but rejects with `onTimeout()` once `ms` (ms) have passed, and aborts
+ * the signal given to `work` then, so work not started yet is never started. `parent` (optional) aborts
+ * it earlier. A late rejection of `work` is swallowed.
+ */
+export async function withDeadline<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  ms: number,
+  onTimeout: () => Error,
+  parent?: AbortSignal,
+): Promise<T> {
+  const controller = new AbortController();
+  const onParentAbort = (): void => controller.abort();
+  if (parent?.aborted) controller.abort();
+  else parent?.addEventListener('abort', onParentAbort, { once: true });
+  // `then` turns a synchronous throw inside `work` into a rejection too.
+  const running = Promise.resolve().then(() => work(controller.signal));
+  try {
+    const raced = await raceTimer(running, ms);
+    if (raced.done) return raced.value;
+    controller.abort();
+    throw onTimeout();
+  } finally {
+    parent?.removeEventListener('abort', onParentAbort);
+  }
+}
