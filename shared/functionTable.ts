@@ -7,7 +7,8 @@
 import type { Handler } from './callback/handler';
 import type { Route } from './callback/spec';
 import { PRODUCE_ROUTES } from './basic/produceSpec';
-import { produceHandler } from './handlers';
+import { kitHandler, produceHandler } from './handlers';
+import { KIT_FUNCTIONS, kitRoutes } from './kit/routes';
 import type { Merchant } from './merchant';
 
 /** An endpoint function: its routes and how to build its handler for a merchant. */
@@ -19,6 +20,7 @@ export interface EndpointEntry {
 /** Every endpoint function by folder name. */
 export const ENDPOINTS: Readonly<Record<string, EndpointEntry>> = {
   produce: { routes: PRODUCE_ROUTES, handler: produceHandler },
+  ...Object.fromEntries(Object.entries(KIT_FUNCTIONS).map(([folder, name]) => [folder, { routes: kitRoutes(name), handler: (m: Merchant) => kitHandler(m, name) }])),
 };
 
 /** The folder whose routes hold `method` + `path`, or undefined. */

@@ -6,6 +6,8 @@
 import { createCallbackHandler, type Handler } from './callback/handler';
 import { produceSpec } from './basic/produceSpec';
 import { createProvisionWorkerHandler, type WorkerHandler } from './basic/workerHandler';
+import { kitSpec } from './kit/kitSpec';
+import type { KitName } from './protocol/schemas/kit';
 import type { Merchant } from './merchant';
 
 /**
@@ -31,4 +33,15 @@ function merchantBasics(merchant: Merchant) {
     ...(merchant.provisioner ? { provisioner: merchant.provisioner } : {}),
     ...(merchant.deriveInstanceId ? { deriveInstanceId: merchant.deriveInstanceId } : {}),
   };
+}
+
+/**
+ * A 联营 kit function (`tenantSync`, `applicationSync`, `authSync`, `singleOrgSync`, `allOrgSync`), each
+ * deployed as its own function answering `/produceAPI/v2/<name>` and `/produceAPI/<name>`.
+ * @example
+ * // functions/tenant-sync/index.ts
+ * export const handler = kitHandler(merchant, 'tenantSync');
+ */
+export function kitHandler(merchant: Merchant, name: KitName): Handler {
+  return createCallbackHandler(kitSpec(name, merchant.kitForwarder ? { kitForwarder: merchant.kitForwarder } : {}), merchant.runtime);
 }

@@ -8,7 +8,9 @@
  * @module
  */
 export { defineMerchant, type Merchant, type MerchantOptions } from './merchant';
-export { produceHandler, provisionWorkerHandler } from './handlers';
+export { kitHandler, produceHandler, provisionWorkerHandler } from './handlers';
+export type { KitForward, KitForwarder } from './kit/forward';
+export type { KitName } from './protocol/schemas/kit';
 export type { Handler } from './callback/handler';
 export type { WorkerHandler } from './basic/workerHandler';
 export type { WorkerReport } from './basic/worker';

@@ -6,6 +6,7 @@
 import type { InstanceIdDeriver } from './lifecycle/instanceId';
 import type { Provisioner } from './provisioning/Provisioner';
 import type { RuntimeOptions } from './callback/deps';
+import type { KitForwarder } from './kit/forward';
 
 /** What a merchant plugs in. Everything is optional: without it, configuration decides. */
 export interface MerchantOptions {
@@ -13,6 +14,11 @@ export interface MerchantOptions {
   provisioner?: Provisioner;
   /** Turns an order line into an instanceId. Default: SHA-256 of (orderId, orderLineId), 32 hex chars. */
   deriveInstanceId?: InstanceIdDeriver;
+  /**
+   * Receives every applied 联营 kit change (tenant, application, user, department) before it is stored;
+   * reject to have the marketplace retry. Default: `KG_KIT_FORWARD_URL` (an HMAC-signed POST), or none.
+   */
+  kitForwarder?: KitForwarder;
   /** Settings over user data and the environment (local runs and tests; deployed functions read user data). */
   settings?: Record<string, string | undefined>;
 }

@@ -5,6 +5,10 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateRsaKeyPair } from '../../shared/security/rsaOaep';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApigEvent } from '../../shared/platform/apig';
@@ -38,6 +42,8 @@ export interface LocalServer {
   settings: Record<string, string | undefined>;
   /** Names of settings this server generated because they were missing. */
   generated: string[];
+  /** The public key file of a generated KG_RSA_PRIVATE_KEY (for `kg simulate --rsa-public-key`). */
+  rsaPublicKeyFile?: string;
   store: Store;
   close(): Promise<void>;
 }
@@ -46,9 +52,22 @@ export interface LocalServer {
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
   const settings: Record<string, string | undefined> = { ...pickKg(process.env), ...options.env };
   const generated: string[] = [];
+  let rsaPublicKeyFile: string | undefined;
   if (!settings.KG_ACCESS_KEY) {
     settings.KG_ACCESS_KEY = `dev-${randomBytes(12).toString('hex')}`;
     generated.push('KG_ACCESS_KEY');
+  }
+  if (!settings.KG_KIT_ACCESS_KEY) {
+    settings.KG_KIT_ACCESS_KEY = `devkit-${randomBytes(12).toString('hex')}`;
+    generated.push('KG_KIT_ACCESS_KEY');
+  }
+  if (!settings.KG_RSA_PRIVATE_KEY && !settings.KG_RSA_PRIVATE_KEYS) {
+    // A pair for this run, so applicationSync can be rehearsed: the public half is written to a file.
+    const pair = generateRsaKeyPair(2048);
+    settings.KG_RSA_PRIVATE_KEY = pair.privateKeyPem;
+    rsaPublicKeyFile = join(mkdtempSync(join(tmpdir(), 'kg-serve-')), 'kg-rsa-public.pem');
+    writeFileSync(rsaPublicKeyFile, pair.publicKeyPem, { mode: 0o600 });
+    generated.push('KG_RSA_PRIVATE_KEY');
   }
   if (!settings.KG_DATA_KEY) {
     settings.KG_DATA_KEY = randomBytes(32).toString('base64');
@@ -109,6 +128,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     port,
     settings,
     generated,
+    ...(rsaPublicKeyFile ? { rsaPublicKeyFile } : {}),
     store: deps.store,
     close: async () => {
       if (timer) clearInterval(timer);

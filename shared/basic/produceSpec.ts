@@ -5,8 +5,7 @@
  * @module
  */
 import type { CallbackDeps, CallbackSpec, CallSummary, Outcome, Route, Verified } from '../callback/spec';
-import { AuthError, InvalidParamError } from '../core/errors';
-import { RESULT } from '../core/resultCodes';
+import { acceptVerdict } from '../callback/verdict';
 import type { Command } from '../lifecycle/types';
 import type { HttpRequest } from '../platform/apig';
 import { MAX_BODY_BYTES } from '../platform/apig';
@@ -14,7 +13,6 @@ import { parseJsonBody, parseV1Basic, parseV2Basic } from '../protocol/parse';
 import type { ResponseModel } from '../protocol/responseModel';
 import { verifyV1AuthToken } from '../security/v1AuthToken';
 import { verifyV2Signature } from '../security/v2Signature';
-import type { VerifyResult } from '../security/verifyResult';
 import { instanceTag } from '../store/keys';
 import type { BasicCall } from './call';
 import { commandFromV1, commandFromV2 } from './commands';
@@ -28,12 +26,6 @@ import { v1Responder, v2Responder, type BasicResponder } from './responder';
 /** A V1 call is a GET carrying `authToken`; everything else is treated as V2. */
 export function isV1Request(req: HttpRequest): boolean {
   return req.method === 'GET' || (req.query.authToken !== undefined && req.query.signature === undefined);
-}
-
-/** Turns a failed verification into the documented error; returns the index of the key that matched. */
-export function acceptVerdict(verdict: VerifyResult): number {
-  if (verdict.ok) return verdict.keyIndex;
-  throw verdict.resultCode === RESULT.AUTH_FAILED ? new AuthError(verdict.reason) : new InvalidParamError(verdict.reason);
 }
 
 /** Where `produce` answers: the production address itself, V2 by POST and V1 by GET. */

@@ -57,8 +57,15 @@ export const configSchema = object({
   KG_PROVISIONER_URL: optional(string()),
   KG_PROVISIONER_SECRET: optional(string()),
   KG_PROVISIONER_TIMEOUT_MS: intMs('1800'),
-  /** RSA private keys (PEM, several separated by blank lines) for applicationSync clientSecret. */
+  /** RSA private keys (PEM, several one after another, newest first) that decrypt applicationSync's clientSecret. */
+  KG_RSA_PRIVATE_KEY: optional(string()),
+  /** Older name of KG_RSA_PRIVATE_KEY, still read when the new one is absent. */
   KG_RSA_PRIVATE_KEYS: optional(string()),
+  /** 联营 kit: the merchant backend that receives every applied change (optional), and its HMAC secret. */
+  KG_KIT_FORWARD_URL: optional(string()),
+  KG_KIT_FORWARD_SECRET: optional(string()),
+  /** 联营 kit: how long a forward may take (ms). */
+  KG_KIT_FORWARD_TIMEOUT_MS: intMs('2000'),
   /** `debug` | `info` | `warn` | `error`. */
   KG_LOG_LEVEL: _default(optional(zenum(['debug', 'info', 'warn', 'error'])), 'info'),
   /** The production address registered in the seller console (checked by `kg doctor`). */
@@ -107,7 +114,7 @@ export function loadConfig(source: SettingSource): Config {
   const parsed = safeParse(configSchema, raw);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${prettifyError(parsed.error).replace(/\s+/g, ' ').trim()}`);
   const c = parsed.data;
-  for (const key of ['KG_CLOCK_SKEW_MS', 'KG_PROVISION_BUDGET_MS', 'KG_PROVISION_LEASE_MS', 'KG_PROVISIONER_TIMEOUT_MS'] as const) {
+  for (const key of ['KG_CLOCK_SKEW_MS', 'KG_PROVISION_BUDGET_MS', 'KG_PROVISION_LEASE_MS', 'KG_PROVISIONER_TIMEOUT_MS', 'KG_KIT_FORWARD_TIMEOUT_MS'] as const) {
     if (Number.isNaN(c[key])) throw new ConfigError(`invalid configuration: ${key} must be a non-negative number of milliseconds`);
   }
   // A lease that ends before newInstance stops waiting would let a retry take over a running attempt.

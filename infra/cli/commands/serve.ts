@@ -13,8 +13,10 @@ export const command: CliCommand = {
 Runs the same handlers FunctionGraph runs behind a local HTTP server:
   POST /?signature=..&timestamp=..&nonce=..   V2 basic interfaces
   GET  /?activity=..&authToken=..&timeStamp=.. V1 basic interfaces
+  POST /produceAPI/v2/<name>, /produceAPI/<name> the 联营 kit (tenantSync, applicationSync, authSync,
+                                               singleOrgSync, allOrgSync)
 Settings come from the environment (KG_ACCESS_KEY, KG_REDIS_URL, ...; see README "Configuration").
-Without KG_ACCESS_KEY or KG_DATA_KEY a dev value is generated and printed. Default port: $PORT or 8080.`,
+Without KG_ACCESS_KEY, KG_KIT_ACCESS_KEY, KG_RSA_PRIVATE_KEY or KG_DATA_KEY a dev value is generated and printed. Default port: $PORT or 8080.`,
   run: async (args, io) => {
     const { values } = parseCliArgs(args, {
       port: { type: 'string' },
@@ -32,8 +34,10 @@ Without KG_ACCESS_KEY or KG_DATA_KEY a dev value is generated and printed. Defau
     const store = server.store.info().kind;
     io.out(`KooGallery production interface listening on ${server.url} (store: ${store})\n`);
     if (server.generated.includes('KG_ACCESS_KEY')) io.out(`dev access key (KG_ACCESS_KEY): ${server.settings.KG_ACCESS_KEY}\n`);
+    if (server.generated.includes('KG_KIT_ACCESS_KEY')) io.out(`dev kit key (KG_KIT_ACCESS_KEY): ${server.settings.KG_KIT_ACCESS_KEY}\n`);
+    if (server.rsaPublicKeyFile) io.out(`generated an RSA pair for applicationSync (KG_RSA_PRIVATE_KEY); public key: ${server.rsaPublicKeyFile}\n`);
     if (server.generated.includes('KG_DATA_KEY')) io.out('generated a data key for this run (KG_DATA_KEY): stored credentials will not survive a restart\n');
-    io.out(`try: npx kg simulate --url ${server.url} --key <KG_ACCESS_KEY> --scenario all\n`);
+    io.out(`try: npx kg simulate --url ${server.url} --key <KG_ACCESS_KEY> --kit-key <KG_KIT_ACCESS_KEY>${server.rsaPublicKeyFile ? ` --rsa-public-key ${server.rsaPublicKeyFile}` : ''} --scenario all\n`);
     await new Promise<void>((resolve) => {
       const stop = () => { void server.close().then(resolve); };
       process.once('SIGINT', stop);

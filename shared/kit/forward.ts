@@ -1,0 +1,96 @@
+/**
+ * Forwarding every applied kit change to the merchant's back end (`KG_KIT_FORWARD_URL`), so the
+ * merchant's app learns of tenants, users and departments without reading Redis. One POST per call
+ * that changed something, before the change is stored: a failed forward answers `000005`, nothing is
+ * stored, the marketplace's retry applies and forwards again. The body carries the call's interface,
+ * the tenant, the changes and the entities as they are now, so the back end can apply it as an upsert;
+ * `x-kg-change-id` is the same for a repeat of the same change on the same version (idempotency).
+ *
+ * Signed like the `http` provisioner: `x-kg-signature = hex(HMAC-SHA256(secret, "<timestamp>.kit.<body>"))`
+ * with `x-kg-timestamp` (epoch ms).
+ * @module
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { ConfigError, KgError } from '../core/errors';
+import { RESULT } from '../core/resultCodes';
+import type { Config } from '../platform/config';
+import type { KitChange } from './model';
+
+/** What one forward carries. */
+export interface KitForward {
+  /** `tenantSync`, `authSync`, ... */
+  interface: string;
+  tenantId: string;
+  /** Seller test data (testFlag 1). */
+  test: boolean;
+  changes: KitChange[];
+  /** The tenant as it is after the change (the read view: never a client secret), or null when removed. */
+  tenant: unknown;
+}
+
+/** Sends one forward; rejects with {@link KitForwardError} when the back end did not take it. */
+export type KitForwarder = (forward: KitForward, changeId: string, signal?: AbortSignal) => Promise<void>;
+
+/** The merchant back end did not acknowledge a kit change (`000005`, message hidden). */
+export class KitForwardError extends KgError {
+  override name = 'KitForwardError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(RESULT.INTERNAL_ERROR, message, { ...options, expose: false });
+  }
+}
+
+/** Header names of a forward. */
+export const KIT_FORWARD_HEADERS = { timestamp: 'x-kg-timestamp', signature: 'x-kg-signature', changeId: 'x-kg-change-id' } as const;
+
+/** The signature of a forward body. */
+export function signKitForward(secret: string, timestampMs: number, body: string): string {
+  return createHmac('sha256', secret).update(`${timestampMs}.kit.`).update(body).digest('hex');
+}
+
+/** A change id: the same for the same changes of the same record version. */
+export function kitChangeId(tag: string, version: number, changes: readonly KitChange[]): string {
+  return createHash('sha256').update(JSON.stringify([tag, version, changes])).digest('hex').slice(0, 32);
+}
+
+/** The forwarder configuration asks for, or undefined when `KG_KIT_FORWARD_URL` is not set. */
+export function createKitForwarder(config: Config, clock: () => number = Date.now): KitForwarder | undefined {
+  const url = config.KG_KIT_FORWARD_URL;
+  if (!url) return undefined;
+  const secret = config.KG_KIT_FORWARD_SECRET;
+  if (!secret) throw new ConfigError('missing setting KG_KIT_FORWARD_SECRET: the HMAC secret of KG_KIT_FORWARD_URL');
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new ConfigError('invalid setting KG_KIT_FORWARD_URL: not a URL');
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname);
+  if (target.protocol !== 'https:' && !(target.protocol === 'http:' && loopback)) {
+    throw new ConfigError('invalid setting KG_KIT_FORWARD_URL: https is required (http only for a loopback host)');
+  }
+  const timeoutMs = config.KG_KIT_FORWARD_TIMEOUT_MS;
+  return async (forward, changeId, signal) => {
+    const body = JSON.stringify(forward);
+    const at = clock();
+    const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
+    let status: number;
+    try {
+      const res = await fetch(target, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [KIT_FORWARD_HEADERS.timestamp]: String(at),
+          [KIT_FORWARD_HEADERS.signature]: signKitForward(secret, at, body),
+          [KIT_FORWARD_HEADERS.changeId]: changeId,
+        },
+        body,
+        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+      });
+      status = res.status;
+      await res.arrayBuffer().catch(() => undefined);
+    } catch (err) {
+      throw new KitForwardError(`kit forward failed: ${timeout.aborted ? `no answer within ${timeoutMs} ms` : 'network error'}`, { cause: err });
+    }
+    if (status < 200 || status > 299) throw new KitForwardError(`kit forward answered HTTP ${status}`);
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The five 联营 kit interfaces on the engine: one spec per interface, each its own function. A call
+ * is verified with the kit key ring (V2 x-sign within the clock window, with nonce replay refused; V1
+ * authToken), parsed tolerantly, applied by the interface's pure rule to the tenant's document (one
+ * record per tenant, hash tag `t:<tenantId>`, seller test data under `tt:<tenantId>` expiring after
+ * 30 days), forwarded to the merchant's back end when configured, and written with compare-and-set
+ * and an audit entry naming what changed.
+ * @module
+ */
+import type { CallbackDeps, CallbackSpec, Outcome, Verified } from '../callback/spec';
+import { nonceMemorySeconds } from '../callback/nonce';
+import { transact } from '../callback/transact';
+import { acceptVerdict } from '../callback/verdict';
+import { RESULT, RESULT_MESSAGE } from '../core/resultCodes';
+import type { KitName } from '../protocol/schemas/kit';
+import { verifyKitSignature } from '../security/kitSignature';
+import { verifyV1PostAuthToken } from '../security/v1AuthToken';
+import { tenantTag } from '../store/keys';
+import type { AuditEntry, Store } from '../store/Store';
+import type { ResultModel } from '../callback/spec';
+import { kitDeps, type KitDeps, type KitOptions } from './deps';
+import { kitChangeId } from './forward';
+import type { KitChange, TenantDoc } from './model';
+import { prepareKitCall, readKitBody, type KitCall } from './request';
+import { kitResponder } from './responder';
+import { isKitV1Path, kitRoutes } from './routes';
+import { KIT_RULES } from './rules/index';
+import type { KitResult } from './rules/common';
+import { tenantView } from './view';
+
+/** How long seller test data (testFlag 1) is kept after its last change (s): 30 days. */
+export const TEST_DATA_TTL_S = 30 * 24 * 3600;
+
+/** The index set listing every tenant document's tag (see `kg kit tenants`). */
+export const KIT_TENANT_INDEX = 'kit-tenants';
+
+/** The spec of kit interface `name`. */
+export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<KitDeps, KitCall, ResultModel> {
+  return {
+    name: functionName(name),
+    routes: kitRoutes(name),
+    deps: (base: CallbackDeps) => kitDeps(base, options),
+    protocolOf: (req) => (isKitV1Path(req.path, name) ? 'v1' : 'v2'),
+    unverifiedResponder: (_req, deps) => kitResponder(deps.kitKeys[0]),
+    verify: (req, deps): Verified<ResultModel> => {
+      if (isKitV1Path(req.path, name)) {
+        const keyIndex = acceptVerdict(verifyV1PostAuthToken({ body: readKitBody(req, true), authToken: req.headers.authtoken, keys: deps.kitKeys }));
+        const key = deps.kitKeys[keyIndex] ?? '';
+        return { protocol: 'v1', keyIndex, key, responder: kitResponder(key) };
+      }
+      const verdict = verifyKitSignature({ body: req.body.toString('utf8'), headers: req.headers, keys: deps.kitKeys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS });
+      const keyIndex = acceptVerdict(verdict);
+      const key = deps.kitKeys[keyIndex] ?? '';
+      const nonce = req.headers['x-nonce'];
+      return {
+        protocol: 'v2', keyIndex, key, responder: kitResponder(key),
+        ...(verdict.ok && verdict.payloadForm ? { payloadForm: verdict.payloadForm } : {}),
+        ...(nonce ? { nonce } : {}),
+      };
+    },
+    parse: (req, verified, deps) => prepareKitCall(name, readKitBody(req, verified.protocol === 'v1'), deps),
+    tag: (call) => tenantTag(call.tenantId, call.test),
+    describe: (call, req, verified) => ({
+      activity: name,
+      audit: {
+        activity: name,
+        ...(call.orderId ? { orderId: call.orderId } : {}),
+        ...(req.requestId ? { requestId: req.requestId } : {}),
+        ...(verified.nonce ? { nonce: verified.nonce } : {}),
+        ...(call.test ? { test: true } : {}),
+      },
+      subject: { tenantId: call.tenantId, ...(call.instanceId ? { instanceId: call.instanceId } : {}), ...(call.orderId ? { orderId: call.orderId } : {}) },
+    }),
+    run: async ({ deps, request, verified, tag, summary, signal }) => {
+      const nonce = verified.nonce ? { nonce: { value: verified.nonce, ttlSeconds: nonceMemorySeconds(deps.config.KG_CLOCK_SKEW_MS) } } : {};
+      return transact<TenantDoc, Outcome>({ store: deps.store, tag, ...nonce }, async (current) => {
+        const now = deps.clock();
+        const result = applyRule(request, current.record, { now, test: request.test });
+        if (result.changes.length > 0) {
+          if (deps.forwarder) {
+            await deps.forwarder(
+              { interface: name, tenantId: request.tenantId, test: request.test, changes: result.changes, tenant: result.next ? tenantView(result.next) : null },
+              kitChangeId(tag, current.version, result.changes),
+              signal,
+            );
+          }
+          // A new document is listed before it is written: a listing skips an entry whose document is absent.
+          if (current.record === null && result.next) await deps.store.addToIndex(KIT_TENANT_INDEX, tag);
+        }
+        const audit: AuditEntry = { ...summary.audit, at: now, resultCode: RESULT.SUCCESS, ...(result.changes.length > 0 ? { detail: describeChanges(result.changes) } : {}) };
+        return {
+          kind: 'commit',
+          ...(result.next !== undefined ? { next: result.next } : {}),
+          audit,
+          ...(request.test ? { ttlSeconds: TEST_DATA_TTL_S } : {}),
+          result: async () => {
+            if (result.next === null) await unlist(deps.store, tag, deps);
+            return { body: verified.responder.encode({ resultCode: RESULT.SUCCESS, resultMsg: RESULT_MESSAGE[RESULT.SUCCESS] }), resultCode: RESULT.SUCCESS };
+          },
+        };
+      });
+    },
+  };
+}
+
+/** The function folder of a kit interface (`tenantSync` -> `tenant-sync`). */
+export function functionName(name: KitName): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Applies the interface's rule (the table is typed per interface; the call carries its own input). */
+function applyRule(call: KitCall, doc: TenantDoc | null, env: { now: number; test: boolean }): KitResult {
+  const rule = KIT_RULES[call.name] as (doc: TenantDoc | null, input: unknown, env: { now: number; test: boolean }) => KitResult;
+  return rule(doc, call.input, env);
+}
+
+/** Best effort: a stale index entry only costs a listing one skipped read. */
+async function unlist(store: Store, tag: string, deps: KitDeps): Promise<void> {
+  try {
+    await store.removeFromIndex(KIT_TENANT_INDEX, tag);
+  } catch (err) {
+    deps.logger.warn('kit.unlist_failed', { error: (err as Error)?.name });
+  }
+}
+
+/** A short audit detail: counts per entity and operation, then the first keys (never a secret). */
+export function describeChanges(changes: readonly KitChange[]): string {
+  const counts = new Map<string, number>();
+  for (const c of changes) counts.set(`${c.entity} ${c.op}`, (counts.get(`${c.entity} ${c.op}`) ?? 0) + 1);
+  const summary = [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
+  const keys = changes.slice(0, 5).map((c) => `${c.entity}:${c.key}`).join(' ');
+  return `${summary}; ${keys}`.slice(0, 200);
+}
