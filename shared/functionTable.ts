@@ -1,32 +1,17 @@
 /**
- * The one route table: which public routes reach which function, read by the local server, `kg apig`
- * and the s.yaml renderer. Each entry comes from the function's spec, so a new signed callback is one
- * spec, one line here and one `functions/<name>/index.ts`.
+ * The endpoint functions' handlers by folder name, built for one merchant (the local server serves
+ * them all behind one port, routed by {@link ROUTE_TABLE}).
  * @module
  */
 import type { Handler } from './callback/handler';
-import type { Route } from './callback/spec';
-import { PRODUCE_ROUTES } from './basic/produceSpec';
 import { kitHandler, produceHandler } from './handlers';
-import { KIT_FUNCTIONS, kitRoutes } from './kit/routes';
+import { KIT_FUNCTIONS } from './kit/routes';
 import type { Merchant } from './merchant';
 
-/** An endpoint function: its routes and how to build its handler for a merchant. */
-export interface EndpointEntry {
-  routes: readonly Route[];
-  handler(merchant: Merchant): Handler;
-}
-
-/** Every endpoint function by folder name. */
-export const ENDPOINTS: Readonly<Record<string, EndpointEntry>> = {
-  produce: { routes: PRODUCE_ROUTES, handler: produceHandler },
-  ...Object.fromEntries(Object.entries(KIT_FUNCTIONS).map(([folder, name]) => [folder, { routes: kitRoutes(name), handler: (m: Merchant) => kitHandler(m, name) }])),
-};
-
-/** The folder whose routes hold `method` + `path`, or undefined. */
-export function functionFor(method: string, path: string): string | undefined {
-  for (const [name, entry] of Object.entries(ENDPOINTS)) {
-    if (entry.routes.some((r) => r.method === method && r.path === path)) return name;
-  }
-  return undefined;
+/** Every endpoint function's handler for `merchant`, by folder name (the keys of ROUTE_TABLE). */
+export function endpointHandlers(merchant: Merchant): Record<string, Handler> {
+  return {
+    produce: produceHandler(merchant),
+    ...Object.fromEntries(Object.entries(KIT_FUNCTIONS).map(([folder, name]) => [folder, kitHandler(merchant, name)])),
+  };
 }

@@ -30,3 +30,7 @@ export type { ProductInfo, RefreshScene } from './lifecycle/types';
 export type { InstanceIdDeriver } from './lifecycle/instanceId';
 export { RESULT, RESULT_MESSAGE, type ResultCode } from './core/resultCodes';
 export { signV2Request, signKitRequest, signV1Request, verifyBodySign } from './testing';
+export { openStore } from './openStore';
+export { listTenants, readTenant, type TenantListEntry } from './kit/read';
+export type { ApplicationView, DepartmentView, TenantView, UserView } from './kit/view';
+export type { Store } from './store/Store';

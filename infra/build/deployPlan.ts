@@ -1,15 +1,13 @@
 /**
- * How each function is deployed: its trigger, the public routes APIG sends to it, memory and timeout.
- * s.yaml is rendered from this table and the APIG script creates the routes, so a new function needs
- * one line here (the build refuses a folder it does not know).
+ * How each function is deployed: its trigger, memory and timeout. An endpoint's public routes come from
+ * the route table (shared/routeTable.ts, declared by each spec); s.yaml is rendered from this plan and
+ * the APIG script creates the routes, so a new function needs one line here (the build refuses a folder
+ * it does not know).
  * @module
  */
+import { ROUTE_TABLE, type Route } from '../../shared/routeTable';
 
-/** One public route: method and path under the production address (DESIGN.md §1). */
-export interface Route {
-  method: 'GET' | 'POST';
-  path: string;
-}
+export type { Route };
 
 /** How the platform reaches a function. */
 export type Trigger =
@@ -28,11 +26,12 @@ export interface FunctionPlan {
   description: string;
 }
 
-/** The kit interfaces: V2 path and the V1 form of each (joint-operation-kit-and-sso.md §1). */
-const kit = (name: string): Route[] => [
-  { method: 'POST', path: `/produceAPI/v2/${name}` },
-  { method: 'POST', path: `/produceAPI/${name}` },
-];
+/** The routes a spec declares for `folder`. */
+function routesFor(folder: string): Route[] {
+  const routes = ROUTE_TABLE[folder];
+  if (!routes) throw new Error(`${folder} declares no routes: add its spec's routes to shared/routeTable.ts`);
+  return [...routes];
+}
 
 const endpoint = (routes: Route[], description: string): FunctionPlan => ({
   trigger: { kind: 'endpoint', routes },
@@ -44,18 +43,12 @@ const endpoint = (routes: Route[], description: string): FunctionPlan => ({
 
 /** Every function the project knows how to deploy, by folder name. */
 export const DEPLOY_PLAN: Readonly<Record<string, FunctionPlan>> = {
-  produce: endpoint(
-    [
-      { method: 'POST', path: '/' },
-      { method: 'GET', path: '/' },
-    ],
-    'KooGallery basic interfaces: V2 POST and V1 GET on the production address',
-  ),
-  'tenant-sync': endpoint(kit('tenantSync'), 'Joint-operation kit: tenant sync'),
-  'application-sync': endpoint(kit('applicationSync'), 'Joint-operation kit: application sync'),
-  'auth-sync': endpoint(kit('authSync'), 'Joint-operation kit: user authorisation sync'),
-  'single-org-sync': endpoint(kit('singleOrgSync'), 'Joint-operation kit: incremental department sync'),
-  'all-org-sync': endpoint(kit('allOrgSync'), 'Joint-operation kit: full department sync'),
+  produce: endpoint(routesFor('produce'), 'KooGallery basic interfaces: V2 POST and V1 GET on the production address'),
+  'tenant-sync': endpoint(routesFor('tenant-sync'), 'Joint-operation kit: tenant sync'),
+  'application-sync': endpoint(routesFor('application-sync'), 'Joint-operation kit: application sync'),
+  'auth-sync': endpoint(routesFor('auth-sync'), 'Joint-operation kit: user authorisation sync'),
+  'single-org-sync': endpoint(routesFor('single-org-sync'), 'Joint-operation kit: incremental department sync'),
+  'all-org-sync': endpoint(routesFor('all-org-sync'), 'Joint-operation kit: full department sync'),
   // DESIGN.md leaves the SSO paths to the merchant; these are the kit's defaults.
   'sso-login': endpoint([{ method: 'GET', path: '/sso/login' }], 'SSO callback from the tenant IdP'),
   'sso-logout': endpoint(

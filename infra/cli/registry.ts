@@ -12,6 +12,7 @@ import { command as serve } from './commands/serve';
 import { command as simulate } from './commands/simulate';
 import { command as log } from './commands/log';
 import { command as failures } from './commands/failures';
+import { command as kit } from './commands/kit';
 import { command as worker } from './commands/worker';
 import { command as doctor } from './commands/doctor';
 import { command as build } from './commands/build';
@@ -19,5 +20,5 @@ import { command as bench } from './commands/bench';
 import { command as apig } from '../apig/command';
 
 export const commands: CliCommand[] = [
-  sign, verify, encrypt, decrypt, keygen, serve, simulate, log, failures, worker, doctor, build, bench, apig,
+  sign, verify, encrypt, decrypt, keygen, serve, simulate, log, failures, kit, worker, doctor, build, bench, apig,
 ];

@@ -17,7 +17,8 @@ import { localContext } from '../../shared/platform/context';
 import { buildProduceDeps } from '../../shared/basic/deps';
 import { runProvisionWorker } from '../../shared/basic/worker';
 import { internalErrorResponse, type Handler } from '../../shared/callback/handler';
-import { ENDPOINTS, functionFor } from '../../shared/functionTable';
+import { endpointHandlers } from '../../shared/functionTable';
+import { functionFor } from '../../shared/routeTable';
 import { defineMerchant } from '../../shared/merchant';
 import type { Store } from '../../shared/store/Store';
 import type { Provisioner } from '../../shared/provisioning/Provisioner';
@@ -77,7 +78,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   // Build once up front so configuration errors surface at start, and share the store with the worker.
   const deps = buildProduceDeps(undefined, { settings, allowMemoryStore: true, ...(options.store ? { store: options.store } : {}), ...provisioner });
   const merchant = defineMerchant({ provisioner: deps.provisioner }, { settings, allowMemoryStore: true, store: deps.store });
-  const handlers = new Map<string, Handler>(Object.entries(ENDPOINTS).map(([name, entry]) => [name, entry.handler(merchant)]));
+  const handlers = new Map<string, Handler>(Object.entries(endpointHandlers(merchant)));
   const log = options.log ?? (() => {});
   let requestSeq = 0;
 

@@ -4,7 +4,8 @@
  * test answer | newInstance | query | mutation.
  * @module
  */
-import type { CallbackDeps, CallbackSpec, CallSummary, Outcome, Route, Verified } from '../callback/spec';
+import type { CallbackDeps, CallbackSpec, CallSummary, Outcome, Verified } from '../callback/spec';
+import { PRODUCE_ROUTES } from './routes';
 import { acceptVerdict } from '../callback/verdict';
 import type { Command } from '../lifecycle/types';
 import type { HttpRequest } from '../platform/apig';
@@ -27,12 +28,6 @@ import { v1Responder, v2Responder, type BasicResponder } from './responder';
 export function isV1Request(req: HttpRequest): boolean {
   return req.method === 'GET' || (req.query.authToken !== undefined && req.query.signature === undefined);
 }
-
-/** Where `produce` answers: the production address itself, V2 by POST and V1 by GET. */
-export const PRODUCE_ROUTES: readonly Route[] = [
-  { method: 'POST', path: '/' },
-  { method: 'GET', path: '/' },
-];
 
 type BasicVerified = Verified<ResponseModel> & { responder: BasicResponder };
 

@@ -1,0 +1,25 @@
+/**
+ * The one route table: which public routes reach which endpoint function. Read by the local server,
+ * `kg apig` and the s.yaml renderer; data only (no handler code), so reading it loads nothing else.
+ * A new signed callback adds its routes here from its own routes module.
+ * @module
+ */
+import { PRODUCE_ROUTES } from './basic/routes';
+import type { Route } from './callback/spec';
+import { KIT_FUNCTIONS, kitRoutes } from './kit/routes';
+
+export type { Route };
+
+/** Every endpoint function (folder name) with its public routes. */
+export const ROUTE_TABLE: Readonly<Record<string, readonly Route[]>> = {
+  produce: PRODUCE_ROUTES,
+  ...Object.fromEntries(Object.entries(KIT_FUNCTIONS).map(([folder, name]) => [folder, kitRoutes(name)])),
+};
+
+/** The function whose routes hold `method` + `path` exactly, or undefined. */
+export function functionFor(method: string, path: string): string | undefined {
+  for (const [name, routes] of Object.entries(ROUTE_TABLE)) {
+    if (routes.some((r) => r.method === method && r.path === path)) return name;
+  }
+  return undefined;
+}
