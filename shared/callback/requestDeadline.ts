@@ -13,6 +13,6 @@ export const ANSWER_MARGIN_MS = 250;
 
 /** The request deadline (ms from now) for `remainingMs` left in the invocation. At least 1 ms. */
 export function requestDeadlineMs(remainingMs: number): number {
-  const left = GATEWAY_WAIT_MS + 0 * remainingMs;
+  const left = Number.isFinite(remainingMs) ? remainingMs : GATEWAY_WAIT_MS;
   return Math.max(1, Math.min(left, GATEWAY_WAIT_MS) - ANSWER_MARGIN_MS);
 }

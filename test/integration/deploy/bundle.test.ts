@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFunctions, type BundleReport } from '../../../infra/build/bundle';
 import { listFunctionNames } from '../../../infra/build/functionNames';
 import type { ApigEvent, ApigResponse } from '../../../shared/platform/apig';
+import { generateKeyPairSync } from 'node:crypto';
+import { runSimulation, DEFAULTS } from '../../../infra/emulator/runner';
+import { startBundleGateway } from '../../support/bundleGateway';
 import { v2Event } from '../../support/produceClient';
 import { startRedis, type RedisServer } from '../../support/redis';
 
@@ -14,6 +17,8 @@ const root = resolve(__dirname, '../../..');
 const functionsDir = join(root, 'functions');
 const names = listFunctionNames(functionsDir);
 const KEY = `bundle-test-${randomBytes(12).toString('hex')}`;
+const KIT_KEY = `bundle-kit-${randomBytes(12).toString('hex')}`;
+const RSA = generateKeyPairSync('rsa', { modulusLength: 3072 });
 
 /** Runs in a child node: requires the bundle, calls handler(event, context) like FunctionGraph, prints the result. */
 const RUNNER = `
@@ -54,6 +59,8 @@ describe.skipIf(names.length === 0)('function bundles', () => {
       KG_REDIS_URL: redis.url,
       KG_FRONTEND_URL_TEMPLATE: 'https://app.merchant.invalid/{instanceId}',
       KG_ADMIN_URL_TEMPLATE: 'https://admin.merchant.invalid/{instanceId}',
+      KG_KIT_ACCESS_KEY: KIT_KEY,
+      KG_RSA_PRIVATE_KEY: RSA.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     };
   }, 120_000);
   afterAll(async () => {
@@ -120,4 +127,19 @@ describe.skipIf(names.length === 0)('function bundles', () => {
     expect(res).toMatchObject({ statusCode: 200, isBase64Encoded: false });
     expect(JSON.parse(res.body)).toMatchObject({ resultCode: '000001' });
   });
+
+  it.skipIf(!names.includes('tenant-sync'))('passes kg simulate (kit and a purchase) through the bundles behind a gateway, each kit call answered by its own function', async () => {
+    const gateway = await startBundleGateway(outDir, userData);
+    try {
+      const publicKeyPem = RSA.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      const report = await runSimulation({ ...DEFAULTS, url: gateway.url, key: KEY, kitKey: KIT_KEY, rsaPublicKey: publicKeyPem, pollIntervalMs: 50, pollLimit: 100 }, ['purchase', 'kit']);
+      expect(report.failures.map(({ scenario, step, actual, note }) => ({ scenario, step, actual, note }))).toEqual([]);
+      expect(report.ok).toBe(true);
+      for (const fn of ['produce', 'tenant-sync', 'application-sync', 'auth-sync', 'single-org-sync', 'all-org-sync']) {
+        expect(gateway.calls.get(fn) ?? 0, fn).toBeGreaterThan(0);
+      }
+    } finally {
+      await gateway.close();
+    }
+  }, 120_000);
 });

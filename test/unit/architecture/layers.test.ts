@@ -33,8 +33,14 @@ const LAYER_NAMES = [
 /** The kit files that are pure rules and models (layer 3); the rest of shared/kit is layer 5. */
 const KIT_RULE_FILES = new Set(['shared/kit/model.ts', 'shared/kit/view.ts', 'shared/kit/json.ts', 'shared/kit/userExtras.ts']);
 
-/** Top-level files of shared/ that make up the public API (layer 6). */
-const TOP_FILES = new Set(['shared/merchant.ts', 'shared/handlers.ts', 'shared/functionTable.ts', 'shared/testing.ts', 'shared/index.ts']);
+/**
+ * Files directly in shared/ are the public API and the assembly of functions (layer 6): merchant.ts,
+ * handlers.ts, functionTable.ts, testing.ts, index.ts, and those added beside them since (routeTable.ts,
+ * openStore.ts). They sit above every directory, so none of them may be imported from one.
+ */
+function isTopFile(path: string): boolean {
+  return /^shared\/[^/]+\.tsx?$/.test(path);
+}
 
 /** Layer of each directory directly under shared/ (shared/kit is split below). */
 const DIR_LAYER: Readonly<Record<string, number>> = {
@@ -73,9 +79,8 @@ interface Place {
 /** The place of a repo-relative path under shared/, or undefined when the rule does not name it. */
 function placeOf(path: string): Place | undefined {
   if (!path.startsWith('shared/')) return undefined;
-  if (TOP_FILES.has(path)) return { layer: 6, group: 'public' };
+  if (isTopFile(path)) return { layer: 6, group: 'public' };
   const parts = path.split('/');
-  if (parts.length < 3) return undefined; // an unknown top-level file of shared/
   const dir = parts[1] as string;
   if (dir === 'kit') {
     if (path.startsWith('shared/kit/rules/') || KIT_RULE_FILES.has(path)) return { layer: 3, group: 'kit rules' };
@@ -308,6 +313,19 @@ describe('checkLayers (the checker itself)', () => {
     expect(report.edges).toBe(2);
   });
 
+  it('reports a directory importing a top-level file of shared/ (public API, layer 6)', () => {
+    const report = checkLayers(files({
+      'shared/callback/engine.ts': "import { ROUTE_TABLE } from '../routeTable';\n",
+      'shared/basic/spec.ts': "import type { Merchant } from '../merchant';\n",
+      'shared/routeTable.ts': "import { r } from './basic/spec';\nexport const ROUTE_TABLE = r;\n",
+      'shared/merchant.ts': 'export type Merchant = 1;\n',
+    }));
+    expect(rulesOf(report)).toEqual([
+      'up-layer shared/basic/spec.ts:1 -> shared/merchant.ts',
+      'up-layer shared/callback/engine.ts:1 -> shared/routeTable.ts',
+    ]);
+  });
+
   it.each([
     ['a multi-line import', "import {\n  a,\n  b,\n} from '../callback/engine';\n"],
     ['an import type', "import type { A } from '../callback/engine';\n"],
@@ -427,7 +445,7 @@ describe('checkLayers (the checker itself)', () => {
     const report = checkLayers(files({
       'shared/basic/a.ts': "import { m } from '../../functions/merchant';\nimport { s } from '../../infra/server/localServer';\nimport { x } from './missing';\n",
       'shared/newLayer/b.ts': 'export const b = 1;\n',
-      'shared/stray.ts': 'export const s = 1;\n',
+      'shared/newLayer/deeper/c.ts': 'export const c = 1;\n',
       'functions/merchant.ts': 'export const m = 1;\n',
       'infra/server/localServer.ts': 'export const s = 1;\n',
     }));
@@ -436,7 +454,7 @@ describe('checkLayers (the checker itself)', () => {
       'outside-shared shared/basic/a.ts:2 -> infra/server/localServer.ts',
       'unresolved shared/basic/a.ts:3 -> shared/basic/missing',
       'unclassified shared/newLayer/b.ts:0 -> ',
-      'unclassified shared/stray.ts:0 -> ',
+      'unclassified shared/newLayer/deeper/c.ts:0 -> ',
     ]);
   });
 });
