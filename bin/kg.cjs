@@ -35,14 +35,17 @@ function bundle() {
   const out = path.join(cacheDir, `kg-${sourceFingerprint()}.cjs`);
   if (fs.existsSync(out)) return out;
   fs.mkdirSync(cacheDir, { recursive: true });
-  for (const old of fs.readdirSync(cacheDir)) if (old.startsWith('kg-')) fs.rmSync(path.join(cacheDir, old), { force: true });
+  // Several `kg` processes may start at once after a change (parallel test files): each builds into its
+  // own temporary file and renames it into place, so none ever loads a half-written bundle, and only
+  // bundles of other fingerprints (and temporary files left by a crash) are removed.
+  const tmp = `${out}.${process.pid}.tmp`;
   require('esbuild').buildSync({
     entryPoints: [entry],
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    outfile: out,
+    outfile: tmp,
     logLevel: 'error',
     sourcemap: 'inline',
     // Bundled code keeps resolving packages from the project's node_modules.
@@ -50,6 +53,15 @@ function bundle() {
     define: { 'import.meta.url': 'importMetaUrl' },
     banner: { js: `const importMetaUrl = require('node:url').pathToFileURL(${JSON.stringify(entry)}).href;` },
   });
+  fs.renameSync(tmp, out);
+  const staleTmp = Date.now() - 10 * 60_000;
+  for (const old of fs.readdirSync(cacheDir)) {
+    const p = path.join(cacheDir, old);
+    if (!old.startsWith('kg-') || p === out) continue;
+    try {
+      if (!old.endsWith('.tmp') || fs.statSync(p).mtimeMs < staleTmp) fs.rmSync(p, { force: true });
+    } catch { /* removed by another process */ }
+  }
   return out;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Opens the configured store for operator commands (`kg log`, `kg failures`, `kg worker`).
+ * Opens the configured store for operator commands (`kg log`, `kg failures`, `kg kit`, `kg worker`).
  * Operator commands need Redis: the embedded MemoryStore lives inside the server process.
  * @module
  */
@@ -12,7 +12,7 @@ import { UsageError } from './command';
 export function storeFromEnv(env: NodeJS.ProcessEnv, redisUrl?: string): Store {
   const config = loadConfig(settingSource(redisUrl ? { ...env, KG_REDIS_URL: redisUrl } : env));
   if (!config.KG_REDIS_URL && !config.KG_REDIS_CLUSTER_NODES) {
-    throw new UsageError('set KG_REDIS_URL or KG_REDIS_CLUSTER_NODES (or pass --redis URL): logs live in Redis');
+    throw new UsageError('set KG_REDIS_URL or KG_REDIS_CLUSTER_NODES (or pass --redis URL): logs and kit data live in Redis');
   }
   return createStore(config, { allowMemory: false });
 }

@@ -10,7 +10,6 @@
 import type { CallbackDeps, CallbackSpec, Outcome, Verified } from '../callback/spec';
 import { nonceMemorySeconds } from '../callback/nonce';
 import { transact } from '../callback/transact';
-import { acceptVerdict } from '../callback/verdict';
 import { RESULT, RESULT_MESSAGE } from '../core/resultCodes';
 import type { KitName } from '../protocol/schemas/kit';
 import { verifyKitSignature } from '../security/kitSignature';
@@ -20,7 +19,7 @@ import type { AuditEntry, Store } from '../store/Store';
 import type { ResultModel } from '../callback/spec';
 import { kitDeps, type KitDeps, type KitOptions } from './deps';
 import { kitChangeId } from './forward';
-import type { KitChange, TenantDoc } from './model';
+import { KIT_TENANT_INDEX, type KitChange, type TenantDoc } from './model';
 import { prepareKitCall, readKitBody, type KitCall } from './request';
 import { kitResponder } from './responder';
 import { isKitV1Path, kitRoutes } from './routes';
@@ -31,8 +30,7 @@ import { tenantView } from './view';
 /** How long seller test data (testFlag 1) is kept after its last change (s): 30 days. */
 export const TEST_DATA_TTL_S = 30 * 24 * 3600;
 
-/** The index set listing every tenant document's tag (see `kg kit tenants`). */
-export const KIT_TENANT_INDEX = 'kit-tenants';
+export { KIT_TENANT_INDEX };
 
 /** The spec of kit interface `name`. */
 export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<KitDeps, KitCall, ResultModel> {
@@ -44,17 +42,17 @@ export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<K
     unverifiedResponder: (_req, deps) => kitResponder(deps.kitKeys[0]),
     verify: (req, deps): Verified<ResultModel> => {
       if (isKitV1Path(req.path, name)) {
-        const keyIndex = acceptVerdict(verifyV1PostAuthToken({ body: readKitBody(req, true), authToken: req.headers.authtoken, keys: deps.kitKeys }));
+        const keyIndex = verifyV1PostAuthToken({ body: readKitBody(req, true), authToken: req.headers.authtoken, keys: deps.kitKeys }).keyIndex;
         const key = deps.kitKeys[keyIndex] ?? '';
         return { protocol: 'v1', keyIndex, key, responder: kitResponder(key) };
       }
       const verdict = verifyKitSignature({ body: req.body.toString('utf8'), headers: req.headers, keys: deps.kitKeys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS });
-      const keyIndex = acceptVerdict(verdict);
+      const { keyIndex } = verdict;
       const key = deps.kitKeys[keyIndex] ?? '';
       const nonce = req.headers['x-nonce'];
       return {
         protocol: 'v2', keyIndex, key, responder: kitResponder(key),
-        ...(verdict.ok && verdict.payloadForm ? { payloadForm: verdict.payloadForm } : {}),
+        ...(verdict.payloadForm ? { payloadForm: verdict.payloadForm } : {}),
         ...(nonce ? { nonce } : {}),
       };
     },

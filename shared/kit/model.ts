@@ -112,6 +112,9 @@ export type KitChange =
   | { entity: 'application' | 'department'; op: 'created' | 'updated' | 'removed'; key: string }
   | { entity: 'user'; op: 'created' | 'updated' | 'removed' | 'cancelled'; key: string };
 
+/** The index set listing every tenant document's tag (see `listTenants`, `kg kit tenants`). */
+export const KIT_TENANT_INDEX = 'kit-tenants';
+
 /** Key of an application binding: a JSON array `["instanceId","appId"]`, unambiguous for any strings. */
 export function applicationKey(instanceId: string, appId: string): string {
   return JSON.stringify([instanceId, appId]);

@@ -5,8 +5,7 @@
  */
 import { tenantTag } from '../store/keys';
 import type { Store } from '../store/Store';
-import { KIT_TENANT_INDEX } from './kitSpec';
-import type { TenantDoc } from './model';
+import { KIT_TENANT_INDEX, type TenantDoc } from './model';
 import { tenantView, type TenantView } from './view';
 
 /** One entry of {@link listTenants}. */

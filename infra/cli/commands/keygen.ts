@@ -30,9 +30,9 @@ function rsa(args: string[], io: CliIo): number {
     const pub = join(values.out, 'kg-rsa-public.pem');
     writeFileSync(priv, pair.privateKeyPem, { mode: 0o600 });
     writeFileSync(pub, pair.publicKeyPem);
-    io.out(`private key written to ${priv} (put it in KG_RSA_PRIVATE_KEYS; keep the old one until orders are updated)\npublic key written to ${pub}\n`);
+    io.out(`private key written to ${priv} (put it in KG_RSA_PRIVATE_KEY; keep the old one until orders are updated)\npublic key written to ${pub}\n`);
   } else {
-    io.out(`private key (secret; put it in KG_RSA_PRIVATE_KEYS):\n${pair.privateKeyPem}`);
+    io.out(`private key (secret; put it in KG_RSA_PRIVATE_KEY):\n${pair.privateKeyPem}`);
   }
   return EXIT.ok;
 }

@@ -170,12 +170,24 @@ describe('kg kit', () => {
         secrets.push(b.clientSecretSealed, ...(b.clientSecretDigest ? [b.clientSecretDigest] : []));
       }
     }
-    // Nor is the clear secret anywhere in Redis.
+    // Nor is the clear secret anywhere in Redis, whatever the key type.
     const dump = await withAdmin(redis.port, async (r) => {
       const keys = await r.keys('*');
-      const values = await Promise.all(keys.map(async (k) => ((await r.type(k)) === 'hash' ? JSON.stringify(await r.hgetall(k)) : '')));
+      const values = await Promise.all(keys.map(async (k) => {
+        const type = await r.type(k);
+        const value: unknown =
+          type === 'hash' ? await r.hgetall(k)
+          : type === 'list' ? await r.lrange(k, 0, -1)
+          : type === 'set' ? await r.smembers(k)
+          : type === 'zset' ? await r.zrange(k, 0, '-1')
+          : type === 'string' ? await r.get(k)
+          : `unexpected type ${type}`;
+        return `${k} ${JSON.stringify(value)}`;
+      }));
       return values.join('\n');
     });
+    expect(dump).toContain(`kg:{t:${TENANT}}:rec`);
+    expect(dump).not.toContain('unexpected type');
     expect(dump).not.toContain(CLEAR_SECRET);
     expect(dump).not.toContain(TEST_SECRET);
   }, 120_000);
