@@ -27,29 +27,6 @@ export const V1_ATTRIBUTE_NAMES = [
 /** Thrown inside this module only, turned into a `V1Mapping` failure. */
 class MissingParam extends Error {}
 
-/** True when a V1 newInstance is the conversion of a trial (`trialToFormal` "1"): the pipeline
- * handles it as a refreshInstance with scene TRIAL_TO_FORMAL on the existing instance. */
-export function isV1TrialToFormal(params: V1Params): boolean {
-  return params['activity'] === 'newInstance' && params['trialToFormal'] === '1';
-}
-
-/**
- * The refreshInstance command a V1 trial-to-formal newInstance stands for, on the instance the
- * pipeline found for the trial.
- */
-export function v1TrialToFormalCommand(params: V1Params, instanceId: string): V1Mapping {
-  return attempt(() => ({
-    activity: 'refreshInstance',
-    instanceId,
-    orderId: required(params, 'orderId'),
-    orderLineId: '',
-    scene: 'TRIAL_TO_FORMAL',
-    expireTime: required(params, 'expireTime'),
-    ...optionalField(params, 'productId'),
-    test: isTest(params),
-  }));
-}
-
 /**
  * Maps a V1 request: newInstance; refreshInstance -> refreshInstance RENEWAL (TRIAL_TO_FORMAL when it
  * carries `trialToFormal` "1", a tolerant reading of the 2018 field); expireInstance -> FREEZE;

@@ -8,7 +8,6 @@
 import type { AppInfoPlain, ResponseModel, UsageInfo } from './responseModel';
 import { BODY_SIGN_HEADER, bodySignHeader } from '../security/bodySign';
 import { encryptCredential, encryptTypeBits } from '../security/credentialCipher';
-import { toResult } from '../core/errors';
 
 /** The response `Content-Type`. */
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
@@ -16,11 +15,6 @@ export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 /** Longest `resultMsg` written (UTF-16 code units), per the interface tables. */
 export const MAX_RESULT_MSG = 255;
 
-/** A serialised answer: `body` is the exact text for the wire, `headers` go with it. */
-export interface ProtocolResponse {
-  body: string;
-  headers: Record<string, string>;
-}
 
 /** V1 credential encryption: `'1'` AES-256-CBC (the default), `'2'` AES-128-CBC. */
 export type EncryptType = '1' | '2';
@@ -91,15 +85,6 @@ export function serializeResponse(model: ResponseModel, encryptType?: EncryptTyp
 }
 
 /**
- * A V2 answer: credentials in clear. V2 documents no response signature; pass `signKey` to add a V1-style
- * `Body-Sign` anyway (the reference calls that harmless, and one 2024 V2 page still showed it).
- */
-export function respondV2(model: ResponseModel, options: { signKey?: string } = {}): ProtocolResponse {
-  const body = serializeResponse(model);
-  return { body, headers: responseHeaders(body, options.signKey) };
-}
-
-/**
  * The headers of an answer whose exact body is `body`: `Content-Type`, and `Body-Sign` over those bytes when
  * a key is given (mandatory on V1, optional on V2). Also used for a stored body replayed byte for byte.
  */
@@ -109,7 +94,7 @@ export function responseHeaders(body: string, signKey?: string): Record<string, 
   return headers;
 }
 
-/** Options of {@link respondV1}. */
+/** Options of {@link encodeV1Body}. */
 export interface V1ResponseOptions {
   /** The V1 Key: encrypts the credentials and signs the body. */
   key: string;
@@ -119,19 +104,7 @@ export interface V1ResponseOptions {
   iv?: () => string;
 }
 
-/**
- * A V1 answer: `appInfo.userName` and `appInfo.password` (top level and in every `info[]` entry) encrypted
- * with the Key, `encryptType` added whenever the body carries an `appInfo`, and a `Body-Sign` header over the
- * exact body.
- * @throws CredentialTooLongError (from shared/security) when a credential exceeds 79 UTF-8 bytes, because its
- *   ciphertext would pass the marketplace's 128-character limit.
- */
-export function respondV1(model: ResponseModel, options: V1ResponseOptions): ProtocolResponse {
-  const body = encodeV1Body(model, options);
-  return { body, headers: responseHeaders(body, options.key) };
-}
-
-/** The exact body of a V1 answer (credentials encrypted, `encryptType` added); see {@link respondV1}. */
+/** The exact body of a V1 answer (credentials encrypted, `encryptType` added); sign it with {@link responseHeaders}. */
 export function encodeV1Body(model: ResponseModel, options: V1ResponseOptions): string {
   const encryptType = options.encryptType ?? '1';
   const bits = encryptTypeBits(encryptType);
@@ -152,7 +125,3 @@ export function encodeV1Body(model: ResponseModel, options: V1ResponseOptions): 
   return serializeResponse(sealed, carriesAppInfo ? encryptType : undefined);
 }
 
-/** The response model for anything thrown: code and safe message via `toResult`. */
-export function errorModel(err: unknown): ResponseModel {
-  return toResult(err);
-}

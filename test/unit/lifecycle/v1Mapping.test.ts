@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isV1TrialToFormal, mapV1Command, v1TrialToFormalCommand } from '../../../shared/lifecycle/v1Mapping';
+import { mapV1Command } from '../../../shared/lifecycle/v1Mapping';
 
 describe('mapV1Command', () => {
   it('maps newInstance with orderLineId "" and keeps only allow-listed, non-secret attributes', () => {
@@ -44,29 +44,5 @@ describe('mapV1Command', () => {
     [{}, 'activity is invalid'],
   ])('rejects %j with 000002: %s', (params, resultMsg) => {
     expect(mapV1Command(params)).toEqual({ ok: false, resultCode: '000002', resultMsg });
-  });
-});
-
-describe('isV1TrialToFormal', () => {
-  it.each([
-    [{ activity: 'newInstance', trialToFormal: '1' }, true],
-    [{ activity: 'newInstance', trialToFormal: '0' }, false],
-    [{ activity: 'newInstance' }, false],
-    [{ activity: 'refreshInstance', trialToFormal: '1' }, false],
-  ])('%j -> %s', (params, expected) => {
-    expect(isV1TrialToFormal(params)).toBe(expected);
-  });
-});
-
-describe('v1TrialToFormalCommand', () => {
-  it('turns a trial-to-formal newInstance into a TRIAL_TO_FORMAL refresh of the existing instance', () => {
-    expect(v1TrialToFormalCommand({ activity: 'newInstance', trialToFormal: '1', orderId: 'F-1', expireTime: '20270101000000', productId: 'p' }, 'inst-1')).toEqual({
-      ok: true,
-      command: { activity: 'refreshInstance', instanceId: 'inst-1', orderId: 'F-1', orderLineId: '', scene: 'TRIAL_TO_FORMAL', expireTime: '20270101000000', productId: 'p', test: false },
-    });
-  });
-
-  it('rejects one without expireTime with 000002', () => {
-    expect(v1TrialToFormalCommand({ activity: 'newInstance', trialToFormal: '1', orderId: 'F-1' }, 'inst-1')).toMatchObject({ ok: false, resultCode: '000002' });
   });
 });

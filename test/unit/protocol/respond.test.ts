@@ -1,8 +1,19 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ResponseModel } from '../../../shared/lifecycle/types';
-import { AuthError, InvalidParamError, StoreUnavailableError } from '../../../shared/core/errors';
-import { errorModel, escapeNonAscii, respondV1, respondV2, serializeResponse } from '../../../shared/protocol/respond';
+import { AuthError, InvalidParamError, StoreUnavailableError, toResult } from '../../../shared/core/errors';
+import { encodeV1Body, escapeNonAscii, responseHeaders, serializeResponse, type V1ResponseOptions } from '../../../shared/protocol/respond';
+
+// The one way answers are built: an encoder for the body, then headers (Body-Sign) over those exact bytes.
+const respondV2 = (model: ResponseModel, options: { signKey?: string } = {}) => {
+  const body = serializeResponse(model);
+  return { body, headers: responseHeaders(body, options.signKey) };
+};
+const respondV1 = (model: ResponseModel, options: V1ResponseOptions) => {
+  const body = encodeV1Body(model, options);
+  return { body, headers: responseHeaders(body, options.key) };
+};
+const errorModel = toResult;
 import { decryptCredential } from '../../../shared/security/credentialCipher';
 
 const KEY = 'test-access-key-0001';
