@@ -6,7 +6,6 @@
  */
 import type { CallbackDeps, CallbackSpec, CallSummary, Outcome, Verified } from '../callback/spec';
 import { PRODUCE_ROUTES } from './routes';
-import { acceptVerdict } from '../callback/verdict';
 import type { Command } from '../lifecycle/types';
 import type { HttpRequest } from '../platform/apig';
 import { MAX_BODY_BYTES } from '../platform/apig';
@@ -41,23 +40,22 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
     unverifiedResponder: (req, deps) => (isV1Request(req) ? v1Responder(deps.keys[0] ?? '', deps.config.KG_ENCRYPT_TYPE) : v2Responder(deps.keys[0])),
     verify: (req, deps): BasicVerified => {
       if (isV1Request(req)) {
-        const keyIndex = acceptVerdict(verifyV1AuthToken({ params: req.query, keys: deps.keys }));
+        const keyIndex = verifyV1AuthToken({ params: req.query, keys: deps.keys }).keyIndex;
         const key = deps.keys[keyIndex] ?? '';
         return { protocol: 'v1', keyIndex, key, responder: v1Responder(key, deps.config.KG_ENCRYPT_TYPE) };
       }
       const verdict = verifyV2Signature({ body: req.body.toString('utf8'), query: req.query, keys: deps.keys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS });
-      const keyIndex = acceptVerdict(verdict);
+      const { keyIndex } = verdict;
       const key = deps.keys[keyIndex] ?? '';
       return {
         protocol: 'v2', keyIndex, key, responder: v2Responder(key),
-        ...(verdict.ok && verdict.payloadForm ? { payloadForm: verdict.payloadForm } : {}),
+        ...(verdict.payloadForm ? { payloadForm: verdict.payloadForm } : {}),
         ...(req.query.nonce ? { nonce: req.query.nonce } : {}),
       };
     },
     parse: (req, verified) => {
       if (verified.protocol === 'v1') {
-        parseV1Basic(req.query);
-        return commandFromV1(req.query);
+        return commandFromV1(parseV1Basic(req.query));
       }
       return commandFromV2(parseV2Basic(parseJsonBody(req.body, MAX_BODY_BYTES)));
     },

@@ -48,6 +48,26 @@ export interface ProvisioningState {
   lastError?: string;
 }
 
+/**
+ * What the open API's query order says about an instance's order line, filled in by provision-worker after
+ * provisioning (V2 newInstance does not carry the charging mode). Absent until the query succeeded.
+ */
+export interface OrderSummary {
+  /** `NEW`, `TRIAL`, ... */
+  orderType?: string;
+  /** `yyyyMMddHHmmss` (UTC): when the order was placed. */
+  createTime?: string;
+  /** `ON_DEMAND`, `ONE_TIME`, `PERIOD`, `ON_DEMAND_PKG`. */
+  chargingMode?: string;
+  /** `year`, `month`, ... */
+  periodType?: string;
+  periodNumber?: number;
+  /** `yyyyMMddHHmmss` (UTC). */
+  expireTime?: string;
+  /** Epoch ms of the query. */
+  queriedAt: number;
+}
+
 /** The stored instance. The store adds a version number; it is not part of the record. */
 export interface InstanceRecord {
   instanceId: string;
@@ -73,6 +93,8 @@ export interface InstanceRecord {
   history: HistoryEntry[];
   /** Extra fields kept from the request (V1 customer data and the like); never secrets. */
   attributes?: Record<string, string>;
+  /** The order as the open API describes it (provision-worker, when KG_OPENAPI_AK/SK are set). */
+  order?: OrderSummary;
 }
 
 /** `refreshInstance` scenes. */

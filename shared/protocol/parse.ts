@@ -95,14 +95,14 @@ export function parseV2Basic(body: unknown): V2BasicRequest {
 
 /**
  * Parses the query parameters of a V1 basic-interface GET into the request of its `activity`.
- * Empty values count as absent (the V1 signer skips blank values too).
+ * Blank values (empty or whitespace only) count as absent, as the V1 signer skips them too.
  * @throws InvalidParamError on anything invalid, including an unknown activity.
  */
 export function parseV1Basic(params: Record<string, string>): V1BasicRequest {
   if (!isPlainObject(params)) throw new InvalidParamError('query: must be a parameter map');
   const clean: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) {
-    if (v !== '' && v !== null && v !== undefined) setOwn(clean, k, v);
+    if (typeof v === 'string' && v.trim() !== '') setOwn(clean, k, v);
   }
   const activity = activityOf(clean, V1_BASIC_SCHEMAS);
   return validate<V1BasicRequest>(V1_BASIC_SCHEMAS[activity], clean);

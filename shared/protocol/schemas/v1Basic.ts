@@ -62,14 +62,20 @@ export const v1NewInstanceSchema = object({
 const withInstance = <const A extends string>(activity: A) =>
   object({ ...V1_OPTIONAL_FIELDS, activity: oneOf([activity]), instanceId: requiredText(64) });
 
-/** V1 `refreshInstance` (renewal); tolerant, see the module note. */
-export const v1RefreshInstanceSchema = withInstance('refreshInstance');
+/** V1 `refreshInstance` (renewal): the renewal order and the new expiry are required; tolerant otherwise. */
+export const v1RefreshInstanceSchema = object({
+  ...V1_OPTIONAL_FIELDS,
+  activity: oneOf(['refreshInstance']),
+  instanceId: requiredText(64),
+  orderId: requiredText(64),
+  expireTime: compactTime(),
+});
 /** V1 `expireInstance` (expiry); tolerant, see the module note. */
 export const v1ExpireInstanceSchema = withInstance('expireInstance');
 /** V1 `releaseInstance`; tolerant, see the module note. */
 export const v1ReleaseInstanceSchema = withInstance('releaseInstance');
-/** V1 `upgrade`; tolerant, see the module note. */
-export const v1UpgradeSchema = withInstance('upgrade');
+/** V1 `upgrade`: the upgrade order is required; tolerant otherwise. */
+export const v1UpgradeSchema = object({ ...V1_OPTIONAL_FIELDS, activity: oneOf(['upgrade']), instanceId: requiredText(64), orderId: requiredText(64) });
 
 /** V1 `queryInstance`: 1 to 100 comma-separated ids, as in V2. */
 export const v1QueryInstanceSchema = object({

@@ -8,10 +8,11 @@ const NEW_MINIMAL = { activity: 'newInstance', customerId: 'c-1', businessId: 'b
 /** The smallest valid query of each activity. */
 const MINIMAL: Record<V1BasicActivity, Record<string, string>> = {
   newInstance: NEW_MINIMAL,
-  refreshInstance: { activity: 'refreshInstance', instanceId: 'i-1' },
+  // A renewal needs its order and new expiry (the mapping onto refreshInstance has no default for them).
+  refreshInstance: { activity: 'refreshInstance', instanceId: 'i-1', orderId: 'CS2', expireTime: '20270101000000' },
   expireInstance: { activity: 'expireInstance', instanceId: 'i-1' },
   releaseInstance: { activity: 'releaseInstance', instanceId: 'i-1' },
-  upgrade: { activity: 'upgrade', instanceId: 'i-1' },
+  upgrade: { activity: 'upgrade', instanceId: 'i-1', orderId: 'CS3' },
   instanceStatus: { activity: 'instanceStatus', instanceId: 'i-1', instanceStatus: 'FREEZE' },
   queryInstance: { activity: 'queryInstance', instanceId: 'i-1' },
 };
@@ -46,9 +47,12 @@ const REQUIRED: Array<[V1BasicActivity, string]> = [
   ['newInstance', 'businessId'],
   ['newInstance', 'orderId'],
   ['refreshInstance', 'instanceId'],
+  ['refreshInstance', 'orderId'],
+  ['refreshInstance', 'expireTime'],
   ['expireInstance', 'instanceId'],
   ['releaseInstance', 'instanceId'],
   ['upgrade', 'instanceId'],
+  ['upgrade', 'orderId'],
   ['instanceStatus', 'instanceId'],
   ['instanceStatus', 'instanceStatus'],
   ['queryInstance', 'instanceId'],
