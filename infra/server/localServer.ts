@@ -19,9 +19,13 @@ import { runProvisionWorker } from '../../shared/basic/worker';
 import { internalErrorResponse, type Handler } from '../../shared/callback/handler';
 import { endpointHandlers } from '../../shared/functionTable';
 import { functionFor } from '../../shared/routeTable';
-import { defineMerchant } from '../../shared/merchant';
+import { SSO_PATHS } from '../../shared/sso/routes';
+import { defineMerchant, type MerchantOptions } from '../../shared/merchant';
 import type { Store } from '../../shared/store/Store';
 import type { Provisioner } from '../../shared/provisioning/Provisioner';
+
+/** The 应用凭证 appId the local server's SSO uses when KG_SSO_APP_ID is not set. */
+export const DEV_SSO_APP_ID = 'kg-dev-app';
 
 export interface LocalServerOptions {
   port?: number;
@@ -30,6 +34,8 @@ export interface LocalServerOptions {
   env?: Record<string, string | undefined>;
   store?: Store;
   provisioner?: Provisioner;
+  /** The merchant's plug-ins (functions/merchant.ts): provisioner, instance-id deriver, kit forwarder. */
+  merchant?: Pick<MerchantOptions, 'provisioner' | 'deriveInstanceId' | 'kitForwarder'>;
   /** Where log lines go (default: nowhere). */
   log?: (line: string) => void;
   /** Run provision-worker every this many ms (default 1000; 0 disables). */
@@ -74,10 +80,16 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     settings.KG_DATA_KEY = randomBytes(32).toString('base64');
     generated.push('KG_DATA_KEY');
   }
-  const provisioner = options.provisioner ? { provisioner: options.provisioner } : {};
+  const plugged = options.merchant ?? {};
+  const chosen = options.provisioner ?? plugged.provisioner;
+  const provisioner = chosen ? { provisioner: chosen } : {};
+  const deriver = plugged.deriveInstanceId ? { deriveInstanceId: plugged.deriveInstanceId } : {};
   // Build once up front so configuration errors surface at start, and share the store with the worker.
-  const deps = buildProduceDeps(undefined, { settings, allowMemoryStore: true, ...(options.store ? { store: options.store } : {}), ...provisioner });
-  const merchant = defineMerchant({ provisioner: deps.provisioner }, { settings, allowMemoryStore: true, store: deps.store });
+  const deps = buildProduceDeps(undefined, { settings, allowMemoryStore: true, ...(options.store ? { store: options.store } : {}), ...provisioner, ...deriver });
+  const merchant = defineMerchant(
+    { provisioner: deps.provisioner, ...deriver, ...(plugged.kitForwarder ? { kitForwarder: plugged.kitForwarder } : {}) },
+    { settings, allowMemoryStore: true, store: deps.store },
+  );
   const handlers = new Map<string, Handler>(Object.entries(endpointHandlers(merchant)));
   const log = options.log ?? (() => {});
   let requestSeq = 0;
@@ -112,6 +124,21 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
+  // SSO (/sso/*) reads its settings at its first request: default the callback and the app to this server
+  // (http is accepted for loopback only, so a wildcard bind answers as 127.0.0.1) and make a dev appId.
+  const ssoBase = host === '0.0.0.0' || host === '::' ? `http://127.0.0.1:${port}` : `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (!settings.KG_SSO_APP_ID) {
+    settings.KG_SSO_APP_ID = DEV_SSO_APP_ID;
+    generated.push('KG_SSO_APP_ID');
+  }
+  if (!settings.KG_SSO_CALLBACK_URL) {
+    settings.KG_SSO_CALLBACK_URL = `${ssoBase}${SSO_PATHS.callback}`;
+    generated.push('KG_SSO_CALLBACK_URL');
+  }
+  if (!settings.KG_SSO_APP_URL) {
+    settings.KG_SSO_APP_URL = `${ssoBase}/`;
+    generated.push('KG_SSO_APP_URL');
+  }
 
   const interval = options.workerIntervalMs ?? 1_000;
   let working = false;
@@ -155,6 +182,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/**
+ * Writes a handler's answer as it is: its status (302 included) and every header (`Location`, `Set-Cookie`)
+ * unchanged, as APIG passes a function's `headers` map through.
+ */
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   if (res.headersSent) return;
   res.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) });

@@ -15,12 +15,17 @@ import { auditEntry, decideEnv, materialize, outcomeOf, scopeOf, type BasicCall 
 import { nonceOf } from './mutation';
 import { provisionInstance } from './provisionInstance';
 
+/** Time kept back from the provisioning wait to queue the job and write the 000004 record (ms). */
+const QUEUE_MARGIN_MS = 400;
+
 /** Runs newInstance for V2 or V1. */
 export function runNewInstance(call: BasicCall, cmd: NewInstanceCommand): Promise<Outcome> {
   const { deps } = call;
   const scope = scopeOf(call);
   const instanceId = deps.deriveInstanceId(cmd.orderId, cmd.orderLineId);
-  const budgetMs = deps.config.KG_PROVISION_BUDGET_MS;
+  // Wait for the provisioner at most the configured budget, and never past the request's deadline (less
+  // the time to queue the job and answer): a short invocation answers 000004 with the job queued.
+  const budgetMs = (): number => Math.max(0, Math.min(deps.config.KG_PROVISION_BUDGET_MS, call.deadlineAt - deps.clock() - QUEUE_MARGIN_MS));
   // The claim and the decision of one attempt share its moment and its lease.
   let env: DecideEnv = decideEnv(deps);
   let lease: Lease = { owner: deps.leaseOwner, until: env.now };
@@ -31,14 +36,14 @@ export function runNewInstance(call: BasicCall, cmd: NewInstanceCommand): Promis
   };
   return transact<InstanceRecord, Outcome>({ store: deps.store, tag: call.tag, ...nonceOf(call), claim }, async (current) => {
     if (!current.record) throw new StoreUnavailableError('store returned no record after a claim');
-    if (current.claimed) return { kind: 'done', result: await provisionInstance(scope, current.record, current.version, budgetMs) };
+    if (current.claimed) return { kind: 'done', result: await provisionInstance(scope, current.record, current.version, budgetMs()) };
     const decision = decideNewInstanceRetry(current.record, cmd, env, lease);
     if (decision.kind === 'takeover') {
       return {
         kind: 'commit',
         next: decision.next,
         audit: auditEntry(scope, 'takeover', env.now, 'previous provisioning lease ended'),
-        result: (version: number) => provisionInstance(scope, decision.next, version, budgetMs),
+        result: (version: number) => provisionInstance(scope, decision.next, version, budgetMs()),
       };
     }
     const out = materialize(decision, scope);

@@ -9,7 +9,7 @@
  * encrypted with a key the marketplace did not use.
  * @module
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { Responder } from '../callback/spec';
 import type { ResponseModel } from '../protocol/responseModel';
 import { encodeV1Body, responseHeaders, serializeResponse } from '../protocol/respond';
@@ -38,6 +38,23 @@ function carriesCredentials(model: ResponseModel): boolean {
   const apps = [model.appInfo, ...(model.info ?? []).map((i) => i.appInfo)];
   return apps.some((a) => a !== undefined && (a.userName !== undefined || a.password !== undefined));
 }
+
+/**
+ * IVs for re-encoding a stored answer under another key: derived from that key and the stored body, so
+ * every retry verified by the same key gets the same bytes (DESIGN §4), as a retry under the original
+ * key does. Alphanumeric, 16 characters, like the random ones.
+ */
+function replayIvs(key: string, storedBody: string): () => string {
+  let n = 0;
+  return () => {
+    const digest = createHmac('sha256', key).update(`kg-replay-iv\u0000${n++}\u0000${storedBody}`).digest();
+    let iv = '';
+    for (let i = 0; i < 16; i++) iv += IV_ALPHABET[(digest[i] as number) % IV_ALPHABET.length];
+    return iv;
+  };
+}
+
+const IV_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** A non-secret id of a key (it only ever sits inside a sealed envelope). */
 function keyIdOf(key: string): string {
@@ -76,7 +93,7 @@ export function v1Responder(key: string, encryptType: '1' | '2'): BasicResponder
       const opened = sealer.open(stored);
       if (!opened.startsWith(ENVELOPE_PREFIX)) return opened;
       const envelope = JSON.parse(opened) as ReplayEnvelope;
-      return envelope.keyId === keyId ? envelope.body : encode(envelope.model);
+      return envelope.keyId === keyId ? envelope.body : encodeV1Body(envelope.model, { key, encryptType, iv: replayIvs(key, envelope.body) });
     },
   };
 }

@@ -35,8 +35,9 @@ export async function runCallback<D extends CallbackDeps, P, M extends ResultMod
     const callSummary = spec.describe(request, req, accepted);
     summary = callSummary;
     const tag = spec.tag(request, deps);
+    const deadlineAt = started + deadlineMs;
     outcome = await withDeadline(
-      (signal) => spec.run({ deps, request, verified: accepted, tag, summary: callSummary, signal, requestId: req.requestId }),
+      (signal) => spec.run({ deps, request, verified: accepted, tag, summary: callSummary, signal, deadlineAt, requestId: req.requestId }),
       deadlineMs,
       () => new DeadlineError(`${spec.name} did not finish within ${deadlineMs} ms`),
     );

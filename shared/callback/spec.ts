@@ -76,6 +76,8 @@ export interface Call<D extends CallbackDeps, P, M extends ResultModel> {
   summary: CallSummary;
   /** Aborts when the request's deadline passes: work not started by then is not started. */
   signal: AbortSignal;
+  /** When the request's deadline passes (epoch ms, the deps' clock): waits inside the call stop before it. */
+  deadlineAt: number;
   /** The request id (APIG/FunctionGraph), for logs. */
   requestId: string;
 }

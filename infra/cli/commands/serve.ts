@@ -4,6 +4,8 @@
  */
 import { EXIT, parseCliArgs, UsageError, type CliCommand } from '../command';
 import { startLocalServer } from '../../server/localServer';
+// The same merchant definition the deployed functions use, so a custom provisioner is rehearsed too.
+import { merchant } from '../../../functions/merchant';
 
 export const command: CliCommand = {
   name: 'serve',
@@ -15,8 +17,10 @@ Runs the same handlers FunctionGraph runs behind a local HTTP server:
   GET  /?activity=..&authToken=..&timeStamp=.. V1 basic interfaces
   POST /produceAPI/v2/<name>, /produceAPI/<name> the 联营 kit (tenantSync, applicationSync, authSync,
                                                singleOrgSync, allOrgSync)
+  GET /sso/login, /sso/callback, /sso/session, GET|POST /sso/logout   联营 SSO
 Settings come from the environment (KG_ACCESS_KEY, KG_REDIS_URL, ...; see README "Configuration").
-Without KG_ACCESS_KEY, KG_KIT_ACCESS_KEY, KG_RSA_PRIVATE_KEY or KG_DATA_KEY a dev value is generated and printed. Default port: $PORT or 8080.`,
+Without KG_ACCESS_KEY, KG_KIT_ACCESS_KEY, KG_RSA_PRIVATE_KEY or KG_DATA_KEY a dev value is generated and printed.
+SSO defaults to KG_SSO_APP_ID=kg-dev-app and this server as KG_SSO_CALLBACK_URL and KG_SSO_APP_URL. Default port: $PORT or 8080.`,
   run: async (args, io) => {
     const { values } = parseCliArgs(args, {
       port: { type: 'string' },
@@ -29,6 +33,7 @@ Without KG_ACCESS_KEY, KG_KIT_ACCESS_KEY, KG_RSA_PRIVATE_KEY or KG_DATA_KEY a de
       port,
       ...(values.host ? { host: values.host } : {}),
       env: io.env,
+      merchant,
       ...(values.quiet ? {} : { log: (line: string) => io.err(`${line}\n`) }),
     });
     const store = server.store.info().kind;
@@ -37,6 +42,7 @@ Without KG_ACCESS_KEY, KG_KIT_ACCESS_KEY, KG_RSA_PRIVATE_KEY or KG_DATA_KEY a de
     if (server.generated.includes('KG_KIT_ACCESS_KEY')) io.out(`dev kit key (KG_KIT_ACCESS_KEY): ${server.settings.KG_KIT_ACCESS_KEY}\n`);
     if (server.rsaPublicKeyFile) io.out(`generated an RSA pair for applicationSync (KG_RSA_PRIVATE_KEY); public key: ${server.rsaPublicKeyFile}\n`);
     if (server.generated.includes('KG_DATA_KEY')) io.out('generated a data key for this run (KG_DATA_KEY): stored credentials will not survive a restart\n');
+    io.out(`SSO: appId ${server.settings.KG_SSO_APP_ID} (KG_SSO_APP_ID), callback ${server.settings.KG_SSO_CALLBACK_URL}, app ${server.settings.KG_SSO_APP_URL}\n`);
     io.out(`try: npx kg simulate --url ${server.url} --key <KG_ACCESS_KEY> --kit-key <KG_KIT_ACCESS_KEY>${server.rsaPublicKeyFile ? ` --rsa-public-key ${server.rsaPublicKeyFile}` : ''} --scenario all\n`);
     await new Promise<void>((resolve) => {
       const stop = () => { void server.close().then(resolve); };

@@ -88,6 +88,9 @@ describe('V1 answers across a key rotation (A, then ring B,A)', () => {
     const retryB = await invoke(after, v1Event(KEY_B, { ...create, businessId: 'b-2' }));
     expectCredentialsFor(retryB, KEY_B, KEY_A, clear);
     expect(retryB.json.instanceId).toBe(instanceId);
+    // Every retry verified by B gets the same bytes, as retries under A do.
+    const againB = await invoke(after, v1Event(KEY_B, { ...create, businessId: 'b-5' }));
+    expect(againB.raw).toBe(retryB.raw);
     expect(appInfoOf(retryB).frontEndUrl).toBe(appInfoOf(original).frontEndUrl);
 
     const retryA = await invoke(after, v1Event(KEY_A, { ...create, businessId: 'b-3' }));
