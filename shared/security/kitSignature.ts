@@ -6,7 +6,7 @@
 import { canonicalPayload } from './canonicalJson';
 import { hmacSha256 } from './hmac';
 import { verifyHexSignedRequest } from './signedRequestCheck';
-import type { VerifyResult } from './verifyResult';
+import type { Verification } from './verifyResult';
 
 function signPayload(key: string, nonce: string, timestamp: string, payload: string): string {
   return hmacSha256(key, key + nonce + timestamp + payload).toString('hex');
@@ -32,7 +32,7 @@ export function verifyKitSignature(input: {
   keys: readonly string[];
   nowMs: number;
   windowMs?: number;
-}): VerifyResult {
+}): Verification {
   const h = input.headers;
   return verifyHexSignedRequest(
     {

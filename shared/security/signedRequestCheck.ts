@@ -7,7 +7,7 @@
 import { payloadForms } from './canonicalJson';
 import { checkTimestamp, DEFAULT_WINDOW_MS } from './freshness';
 import { constantTimeEqual } from './hmac';
-import { authFailure, findMatchingKey, paramFailure, type VerifyResult } from './verifyResult';
+import { authFailure, findMatchingKey, paramFailure, type Verification } from './verifyResult';
 
 /** The signed parts of a V2 request, as received. */
 export interface HexSignedRequest {
@@ -37,7 +37,7 @@ export function verifyHexSignedRequest(
   req: HexSignedRequest,
   names: { timestamp: string; nonce: string; signature: string },
   expectedHex: (key: string, payload: string) => string,
-): VerifyResult {
+): Verification {
   const timestamp = textOrUndefined(req.timestamp);
   const nonce = textOrUndefined(req.nonce);
   const signature = textOrUndefined(req.signature);

@@ -6,7 +6,7 @@
  */
 import { InvalidParamError } from '../core/errors';
 import { constantTimeEqual, hmacSha256 } from './hmac';
-import { authFailure, findMatchingKey, paramFailure, type VerifyResult } from './verifyResult';
+import { authFailure, findMatchingKey, paramFailure, type Verification } from './verifyResult';
 
 const AUTH_TOKEN = 'authToken';
 const TIME_STAMP = 'timeStamp';
@@ -48,7 +48,7 @@ export function signV1AuthToken(input: { key: string; params: Record<string, str
  * a missing or wrong `authToken` `000001`. The token is compared exactly (Base64 is case-sensitive).
  * V1 documents no clock window, so none is applied here.
  */
-export function verifyV1AuthToken(input: { params: Record<string, string>; keys: readonly string[] }): VerifyResult {
+export function verifyV1AuthToken(input: { params: Record<string, string>; keys: readonly string[] }): Verification {
   const { params } = input;
   const ts = params[TIME_STAMP];
   if (typeof ts !== 'string' || ts === '') return paramFailure('timeStamp is missing');
@@ -152,7 +152,7 @@ export function verifyV1PostAuthToken(input: {
   body: Record<string, unknown>;
   authToken: string | undefined;
   keys: readonly string[];
-}): VerifyResult {
+}): Verification {
   const ts = postTimeStamp(input.body);
   if (ts === undefined) return paramFailure('timeStamp is missing');
   const token = input.authToken;

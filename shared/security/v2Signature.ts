@@ -6,7 +6,7 @@
 import { canonicalPayload } from './canonicalJson';
 import { hmacSha256 } from './hmac';
 import { verifyHexSignedRequest } from './signedRequestCheck';
-import type { VerifyResult } from './verifyResult';
+import type { Verification } from './verifyResult';
 
 function signPayload(key: string, nonce: string, timestamp: string, payload: string): string {
   const inner = hmacSha256(key, payload).toString('hex');
@@ -33,7 +33,7 @@ export function verifyV2Signature(input: {
   keys: readonly string[];
   nowMs: number;
   windowMs?: number;
-}): VerifyResult {
+}): Verification {
   const q = input.query;
   return verifyHexSignedRequest(
     {

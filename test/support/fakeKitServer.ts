@@ -11,6 +11,7 @@
  * - `no-body-sign`: V1 answers carry no Body-Sign;
  * - `none`: answers by the contract.
  */
+import { tryVerify } from '../../shared/security/verifyResult';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -94,7 +95,7 @@ export async function startFakeKitServer(options: { kitKey: string; basicKey: st
     const future = fault === 'one-sided-clock' && Number.isFinite(ts) && ts > Date.now();
     if (future) injected++;
     const keys = fault === 'accepts-basic-key' ? [kitKey, basicKey] : [kitKey];
-    const verdict = verifyKitSignature({ body: text, headers, keys, nowMs: future ? ts : Date.now() });
+    const verdict = tryVerify(() => verifyKitSignature({ body: text, headers, keys, nowMs: future ? ts : Date.now() }));
     if (!verdict.ok) return answer(verdict.resultCode, verdict.reason);
     if (verdict.keyIndex === 1) injected++;
     const nonce = headers['x-nonce'] ?? '';
@@ -109,7 +110,7 @@ export async function startFakeKitServer(options: { kitKey: string; basicKey: st
     const body = form ? parseWireQuery(text) : jsonObject(text);
     if (!body) return answer('000002', 'body is not a JSON object');
     const token = req.headers.authtoken;
-    const verdict = verifyV1PostAuthToken({ body, authToken: typeof token === 'string' ? token : undefined, keys: [kitKey] });
+    const verdict = tryVerify(() => verifyV1PostAuthToken({ body, authToken: typeof token === 'string' ? token : undefined, keys: [kitKey] }));
     return verdict.ok ? handleKit(name, body) : answer(verdict.resultCode, verdict.reason);
   };
 

@@ -8,7 +8,7 @@ import { checkTimestamp } from '../../../shared/security/freshness';
 import { verifyKitSignature } from '../../../shared/security/kitSignature';
 import { parseWireQuery, verifyV1AuthToken } from '../../../shared/security/v1AuthToken';
 import { verifyV2Signature } from '../../../shared/security/v2Signature';
-import type { VerifyResult } from '../../../shared/security/verifyResult';
+import { tryVerify, type VerifyResult } from '../../../shared/security/verifyResult';
 import { queryFromStdin } from './sign';
 
 const usage = `usage:
@@ -51,8 +51,8 @@ async function verifyHex(kind: 'v2' | 'kit', args: string[], io: CliIo): Promise
   const body = (await io.readStdin()).toString('utf8');
   const check = (at: number): VerifyResult =>
     kind === 'v2'
-      ? verifyV2Signature({ body, query: { nonce, timestamp, signature }, keys, nowMs: at })
-      : verifyKitSignature({ body, headers: { 'x-nonce': nonce, 'x-timestamp': timestamp, 'x-sign': signature }, keys, nowMs: at });
+      ? tryVerify(() => verifyV2Signature({ body, query: { nonce, timestamp, signature }, keys, nowMs: at }))
+      : tryVerify(() => verifyKitSignature({ body, headers: { 'x-nonce': nonce, 'x-timestamp': timestamp, 'x-sign': signature }, keys, nowMs: at }));
   const result = check(nowMs);
   const code = report(result, keys, io);
   const clock = checkTimestamp(timestamp, nowMs);
@@ -70,7 +70,7 @@ async function verifyV1(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCliArgs(args, { key: { type: 'string', multiple: true } });
   const keys = keysOf(values);
   const params = parseWireQuery(queryFromStdin(await io.readStdin()));
-  return report(verifyV1AuthToken({ params, keys }), keys, io);
+  return report(tryVerify(() => verifyV1AuthToken({ params, keys })), keys, io);
 }
 
 /** `kg verify <v2|kit|v1>`. */

@@ -1,3 +1,4 @@
+import { tryVerify } from '../../../shared/security/verifyResult';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { allOrgBody, applicationBody, authBody, bareKeyOrgText, FLAG, kitUsers, newBinding, orgTree, singleOrgBody, tenantBody } from '../../../infra/emulator/kitBodies';
@@ -19,7 +20,7 @@ const orgs = orgTree('D');
 function verifyPrepared(name: KitInterface, body: Record<string, unknown>, options: KitV2Options = {}) {
   const call = market.prepareV2(name, body, options);
   const headers = Object.fromEntries(Object.entries(call.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  return verifyKitSignature({ body: call.body.toString('utf8'), headers, keys: [KIT], nowMs: Date.now() });
+  return tryVerify(() => verifyKitSignature({ body: call.body.toString('utf8'), headers, keys: [KIT], nowMs: Date.now() }));
 }
 
 describe('the V2 kit calls the emulator signs', () => {
@@ -60,8 +61,8 @@ describe('the V1 kit calls the emulator signs', () => {
   it('verify on the server code as a JSON body', () => {
     const call = market.prepareV1('authSync', body);
     const parsed = JSON.parse(call.body.toString('utf8')) as Record<string, unknown>;
-    expect(verifyV1PostAuthToken({ body: parsed, authToken: call.headers.authToken, keys: [KIT] })).toMatchObject({ ok: true });
-    expect(verifyV1PostAuthToken({ body: parsed, authToken: call.headers.authToken, keys: [BASIC] })).toMatchObject({ ok: false, resultCode: '000001' });
+    expect(tryVerify(() => verifyV1PostAuthToken({ body: parsed, authToken: call.headers.authToken, keys: [KIT] }))).toMatchObject({ ok: true });
+    expect(tryVerify(() => verifyV1PostAuthToken({ body: parsed, authToken: call.headers.authToken, keys: [BASIC] }))).toMatchObject({ ok: false, resultCode: '000001' });
   });
 
   it('verify on the server code as a form post decoded once', () => {
@@ -69,7 +70,7 @@ describe('the V1 kit calls the emulator signs', () => {
     expect(call.headers['Content-Type']).toMatch(/^application\/x-www-form-urlencoded/);
     const params = parseWireQuery(call.body.toString('utf8'));
     expect(params.name).toMatch(/企业/);
-    expect(verifyV1PostAuthToken({ body: params, authToken: call.headers.authToken, keys: [KIT] })).toMatchObject({ ok: true });
+    expect(tryVerify(() => verifyV1PostAuthToken({ body: params, authToken: call.headers.authToken, keys: [KIT] }))).toMatchObject({ ok: true });
   });
 });
 

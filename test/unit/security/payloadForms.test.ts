@@ -1,3 +1,4 @@
+import { tryVerify } from '../../../shared/security/verifyResult';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { payloadForms } from '../../../shared/security/canonicalJson';
@@ -39,11 +40,11 @@ describe('verifyV2Signature with a nested body', () => {
     ['deep-sorted', DEEP_SORTED],
     ['raw', NESTED],
   ] as const)('accepts a signature over the %s form and says which form matched', (form, payload) => {
-    expect(verifyV2Signature({ body: NESTED, query: query(v2Over(payload)), keys: [KEY], nowMs: NOW })).toEqual({ ok: true, keyIndex: 0, payloadForm: form });
+    expect(tryVerify(() => verifyV2Signature({ body: NESTED, query: query(v2Over(payload)), keys: [KEY], nowMs: NOW }))).toEqual({ ok: true, keyIndex: 0, payloadForm: form });
   });
 
   it('rejects a signature over any other form (nested keys in reverse order)', () => {
     const reversed = '{"activity":"changeInstanceCheck","instanceId":"i","productInfo":{"skuCode":"s","productName":"n","productId":"p"}}';
-    expect(verifyV2Signature({ body: NESTED, query: query(v2Over(reversed)), keys: [KEY], nowMs: NOW })).toMatchObject({ ok: false, resultCode: '000001' });
+    expect(tryVerify(() => verifyV2Signature({ body: NESTED, query: query(v2Over(reversed)), keys: [KEY], nowMs: NOW }))).toMatchObject({ ok: false, resultCode: '000001' });
   });
 });

@@ -1,3 +1,4 @@
+import { tryVerify } from '../../../shared/security/verifyResult';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InvalidParamError } from '../../../shared/core/errors';
@@ -49,7 +50,7 @@ describe('verifyV1AuthToken', () => {
   const wire = `timeStamp=${TS}&name=a+b&email=a%2Bb%3Dc%40x.cn&activity=newInstance&authToken=${encodeURIComponent(token)}`;
 
   it('verifies URL-encoded values (%2B, +, %3D) after one decode', () => {
-    expect(verifyV1AuthToken({ params: parseWireQuery(wire), keys: [KEY] })).toEqual({ ok: true, keyIndex: 0 });
+    expect(tryVerify(() => verifyV1AuthToken({ params: parseWireQuery(wire), keys: [KEY] }))).toEqual({ ok: true, keyIndex: 0 });
   });
 
   it('signs the same decoded parameters to the OpenSSL token', () => {
@@ -64,11 +65,11 @@ describe('verifyV1AuthToken', () => {
     ['a changed value', { ...parseWireQuery(wire), name: 'a+b' }, '000001'],
     ['a changed timeStamp', { ...parseWireQuery(wire), timeStamp: `${TS}1` }, '000001'],
   ])('rejects %s', (_n, params, code) => {
-    expect(verifyV1AuthToken({ params, keys: [KEY] })).toMatchObject({ ok: false, resultCode: code });
+    expect(tryVerify(() => verifyV1AuthToken({ params, keys: [KEY] }))).toMatchObject({ ok: false, resultCode: code });
   });
 
   it('names the matching key of a ring', () => {
-    expect(verifyV1AuthToken({ params: parseWireQuery(wire), keys: ['new-key', KEY] })).toEqual({ ok: true, keyIndex: 1 });
+    expect(tryVerify(() => verifyV1AuthToken({ params: parseWireQuery(wire), keys: ['new-key', KEY] }))).toEqual({ ok: true, keyIndex: 1 });
   });
 
   it('refuses to sign without a timeStamp', () => {
@@ -86,10 +87,10 @@ describe('v1PostStringToSign', () => {
     const body = { tenantId: 't-1', flag: 0, timeStamp: TS, domainName: 'https://x.cn' };
     const token = opensslHmacBase64(KEY + TS, `domainName=https://x.cn&flag=0&tenantId=t-1&timeStamp=${TS}`);
     expect(signV1PostAuthToken({ key: KEY, body })).toBe(token);
-    expect(verifyV1PostAuthToken({ body, authToken: token, keys: [KEY] })).toEqual({ ok: true, keyIndex: 0 });
-    expect(verifyV1PostAuthToken({ body: { ...body, flag: 1 }, authToken: token, keys: [KEY] })).toMatchObject({ resultCode: '000001' });
-    expect(verifyV1PostAuthToken({ body, authToken: undefined, keys: [KEY] })).toMatchObject({ resultCode: '000001' });
-    expect(verifyV1PostAuthToken({ body: { flag: 1 }, authToken: token, keys: [KEY] })).toMatchObject({ resultCode: '000002' });
+    expect(tryVerify(() => verifyV1PostAuthToken({ body, authToken: token, keys: [KEY] }))).toEqual({ ok: true, keyIndex: 0 });
+    expect(tryVerify(() => verifyV1PostAuthToken({ body: { ...body, flag: 1 }, authToken: token, keys: [KEY] }))).toMatchObject({ resultCode: '000001' });
+    expect(tryVerify(() => verifyV1PostAuthToken({ body, authToken: undefined, keys: [KEY] }))).toMatchObject({ resultCode: '000001' });
+    expect(tryVerify(() => verifyV1PostAuthToken({ body: { flag: 1 }, authToken: token, keys: [KEY] }))).toMatchObject({ resultCode: '000002' });
   });
 });
 
@@ -102,11 +103,11 @@ describe('verifyV1AuthToken with blank values', () => {
     ['kept as name= (GET sample)', 'activity=newInstance&businessId=b&customerName=&email=&orderId=CS1&timeStamp=20240101080000123'],
     ['skipped (lifecycle.md §7)', 'activity=newInstance&businessId=b&orderId=CS1&timeStamp=20240101080000123'],
   ])('accepts a token computed with blank values %s', (_form, text) => {
-    expect(verifyV1AuthToken({ params: { ...params, authToken: tokenOver(text) }, keys: [KEY] })).toEqual({ ok: true, keyIndex: 0 });
+    expect(tryVerify(() => verifyV1AuthToken({ params: { ...params, authToken: tokenOver(text) }, keys: [KEY] }))).toEqual({ ok: true, keyIndex: 0 });
   });
 
   it('still rejects a token over any other string', () => {
     const other = 'activity=newInstance&businessId=b&customerName=x&orderId=CS1&timeStamp=20240101080000123';
-    expect(verifyV1AuthToken({ params: { ...params, authToken: tokenOver(other) }, keys: [KEY] })).toMatchObject({ ok: false, resultCode: '000001' });
+    expect(tryVerify(() => verifyV1AuthToken({ params: { ...params, authToken: tokenOver(other) }, keys: [KEY] }))).toMatchObject({ ok: false, resultCode: '000001' });
   });
 });
