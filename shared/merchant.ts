@@ -15,8 +15,8 @@ export interface MerchantOptions {
   /** Turns an order line into an instanceId. Default: SHA-256 of (orderId, orderLineId), 32 hex chars. */
   deriveInstanceId?: InstanceIdDeriver;
   /**
-   * Receives every applied 联营 kit change (tenant, application, user, department) before it is stored;
-   * reject to have the marketplace retry. Default: `KG_KIT_FORWARD_URL` (an HMAC-signed POST), or none.
+   * Receives every stored 联营 kit change (tenant, application, user, department) with the tenant's new
+   * state and version; reject to answer `000005`, and the marketplace's retry sends the stored state again. Default: `KG_KIT_FORWARD_URL` (an HMAC-signed POST), or none.
    */
   kitForwarder?: KitForwarder;
   /** Settings over user data and the environment (local runs and tests; deployed functions read user data). */

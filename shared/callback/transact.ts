@@ -8,8 +8,18 @@
 import { ContentionError, InvalidParamError } from '../core/errors';
 import type { AuditEntry, BeginOptions, BeginResult, CommitResult, Store, StoredRecord } from '../store/Store';
 
-/** Attempts before a call gives up on a record that keeps changing under it. */
-export const MAX_CAS_ATTEMPTS = 8;
+/**
+ * Attempts before a call gives up on a record that keeps changing under it. A burst of distinct changes to
+ * one record (fifty authSync calls on one tenant) needs about one attempt per concurrent writer; the
+ * request's deadline bounds the whole loop anyway.
+ */
+export const MAX_CAS_ATTEMPTS = 64;
+
+/** Pause before attempt `n` (ms): none for the first retry, then a jittered wait that grows to ~25 ms. */
+function backoffMs(attempt: number): number {
+  if (attempt < 2) return 0;
+  return Math.random() * Math.min(25, 2 * attempt);
+}
 
 /** What a decision asks {@link transact} to do. */
 export type Step<R extends StoredRecord, T> =
@@ -40,6 +50,8 @@ export async function transact<R extends StoredRecord, T>(
   decide: (current: BeginResult<R>) => Promise<Step<R, T>> | Step<R, T>,
 ): Promise<T> {
   for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+    const pause = backoffMs(attempt);
+    if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
     const options: BeginOptions<R> = {};
     if (attempt === 0 && start.nonce) {
       options.nonce = start.nonce.value;

@@ -1,10 +1,12 @@
 /**
  * Forwarding every applied kit change to the merchant's back end (`KG_KIT_FORWARD_URL`), so the
- * merchant's app learns of tenants, users and departments without reading Redis. One POST per call
- * that changed something, before the change is stored: a failed forward answers `000005`, nothing is
- * stored, the marketplace's retry applies and forwards again. The body carries the call's interface,
- * the tenant, the changes and the entities as they are now, so the back end can apply it as an upsert;
- * `x-kg-change-id` is the same for a repeat of the same change on the same version (idempotency).
+ * merchant's app learns of tenants, users and departments without reading Redis. One POST per call,
+ * after the change is stored: the body carries the call's interface, the tenant as it is now stored
+ * (or null once removed), the version it is stored at, and what this call changed. A failed forward
+ * answers `000005`; the marketplace's retry changes nothing and sends the stored state again, under the
+ * same `x-kg-change-id` (one id per tenant version), so a back end that already had it drops it. Since
+ * every forward carries the whole state, a back end that keeps the highest version it applied is right
+ * whatever order forwards arrive in.
  *
  * Signed like the `http` provisioner: `x-kg-signature = hex(HMAC-SHA256(secret, "<timestamp>.kit.<body>"))`
  * with `x-kg-timestamp` (epoch ms).
@@ -23,6 +25,9 @@ export interface KitForward {
   tenantId: string;
   /** Seller test data (testFlag 1). */
   test: boolean;
+  /** The version the tenant is stored at after this call (grows with every change; apply the highest). */
+  version: number;
+  /** What this call changed (empty for a repeat that re-sends the stored state). */
   changes: KitChange[];
   /** The tenant as it is after the change (the read view: never a client secret), or null when removed. */
   tenant: unknown;
@@ -47,9 +52,9 @@ export function signKitForward(secret: string, timestampMs: number, body: string
   return createHmac('sha256', secret).update(`${timestampMs}.kit.`).update(body).digest('hex');
 }
 
-/** A change id: the same for the same changes of the same record version. */
-export function kitChangeId(tag: string, version: number, changes: readonly KitChange[]): string {
-  return createHash('sha256').update(JSON.stringify([tag, version, changes])).digest('hex').slice(0, 32);
+/** A change id: one per stored version of a tenant's document. */
+export function kitChangeId(tag: string, version: number): string {
+  return createHash('sha256').update(JSON.stringify([tag, version])).digest('hex').slice(0, 32);
 }
 
 /** The forwarder configuration asks for, or undefined when `KG_KIT_FORWARD_URL` is not set. */

@@ -74,25 +74,30 @@ export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<K
       return transact<TenantDoc, Outcome>({ store: deps.store, tag, ...nonce }, async (current) => {
         const now = deps.clock();
         const result = applyRule(request, current.record, { now, test: request.test });
-        if (result.changes.length > 0) {
-          if (deps.forwarder) {
-            await deps.forwarder(
-              { interface: name, tenantId: request.tenantId, test: request.test, changes: result.changes, tenant: result.next ? tenantView(result.next) : null },
-              kitChangeId(tag, current.version, result.changes),
-              signal,
-            );
-          }
-          // A new document is listed before it is written: a listing skips an entry whose document is absent.
-          if (current.record === null && result.next) await deps.store.addToIndex(KIT_TENANT_INDEX, tag);
-        }
+        const creating = current.record === null && result.next !== undefined && result.next !== null;
+        // A new document is listed before it is written (a listing skips an entry whose document is absent),
+        // and again after, in case a concurrent removal unlisted it in between.
+        if (creating) await deps.store.addToIndex(KIT_TENANT_INDEX, tag);
         const audit: AuditEntry = { ...summary.audit, at: now, resultCode: RESULT.SUCCESS, ...(result.changes.length > 0 ? { detail: describeChanges(result.changes) } : {}) };
         return {
           kind: 'commit',
           ...(result.next !== undefined ? { next: result.next } : {}),
           audit,
           ...(request.test ? { ttlSeconds: TEST_DATA_TTL_S } : {}),
-          result: async () => {
+          result: async (version) => {
             if (result.next === null) await unlist(deps.store, tag, deps);
+            else if (creating) await deps.store.addToIndex(KIT_TENANT_INDEX, tag);
+            // Only what is stored is forwarded, with the version it is stored at. A call that changed nothing
+            // sends the stored state again under the same change id: a forward that failed after the write
+            // (answered 000005) is delivered by the marketplace's retry, and a back end that had it drops it.
+            const stored = result.next !== undefined ? result.next : current.record;
+            if (deps.forwarder && (stored !== null || version > 0)) {
+              await deps.forwarder(
+                { interface: name, tenantId: request.tenantId, test: request.test, version, changes: result.changes, tenant: stored ? tenantView(stored) : null },
+                kitChangeId(tag, version),
+                signal,
+              );
+            }
             return { body: verified.responder.encode({ resultCode: RESULT.SUCCESS, resultMsg: RESULT_MESSAGE[RESULT.SUCCESS] }), resultCode: RESULT.SUCCESS };
           },
         };
@@ -112,10 +117,15 @@ function applyRule(call: KitCall, doc: TenantDoc | null, env: { now: number; tes
   return rule(doc, call.input, env);
 }
 
-/** Best effort: a stale index entry only costs a listing one skipped read. */
+/**
+ * Unlists a removed tenant, then lists it again if a concurrent call re-created it meanwhile (that call
+ * also lists it after its own write). Best effort: a stale entry only costs a listing one skipped read.
+ */
 async function unlist(store: Store, tag: string, deps: KitDeps): Promise<void> {
   try {
     await store.removeFromIndex(KIT_TENANT_INDEX, tag);
+    const [again] = await store.read([tag]);
+    if (again?.record) await store.addToIndex(KIT_TENANT_INDEX, tag);
   } catch (err) {
     deps.logger.warn('kit.unlist_failed', { error: (err as Error)?.name });
   }

@@ -54,8 +54,8 @@ export interface Draft {
  *
  * Application, auth and org syncs may arrive before tenantSync (the marketplace gives no ordering
  * guarantee), so they create the document with empty tenantCode/name/domainName and no instance rather
- * than fail and make the buyer retry. Such a document is removed only by a tenantSync delete that leaves
- * no instance bound; if none comes, it stays.
+ * than fail and make the buyer retry. Such a document goes with the first tenantSync delete, whatever
+ * instance it names, since no instance of its own could ever unbind it.
  */
 export function draftOf(doc: TenantDoc | null, tenantId: string, env: KitEnv): Draft {
   return doc === null ? { doc: emptyTenantDoc(tenantId, env.now, env.test), created: true } : { doc: { ...doc }, created: false };

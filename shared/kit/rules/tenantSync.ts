@@ -50,7 +50,11 @@ function bind(doc: TenantDoc | null, request: TenantSyncInput, env: KitEnv): Kit
 }
 
 function unbind(doc: TenantDoc | null, instanceId: string, env: KitEnv): KitResult {
-  if (doc === null || !doc.instances.includes(instanceId)) return unchanged();
+  if (doc === null) return unchanged();
+  // A tenant no instance was ever bound to (its app, users or departments arrived before tenantSync) goes
+  // with the first delete: nothing else would ever remove it and its sealed client secrets.
+  if (doc.instances.length === 0) return { next: null, changes: [{ entity: 'tenant', op: 'removed', key: doc.tenantId }] };
+  if (!doc.instances.includes(instanceId)) return unchanged();
   const unbound: KitChange = { entity: 'instance', op: 'unbound', key: instanceId };
   const instances = doc.instances.filter((id) => id !== instanceId);
   if (instances.length === 0) return { next: null, changes: [unbound, { entity: 'tenant', op: 'removed', key: doc.tenantId }] };

@@ -103,7 +103,7 @@ export async function dumpRedis(clients: readonly Redis[]): Promise<Array<{ key:
   for (const r of clients) {
     let cursor = '0';
     do {
-      const [next, keys] = await r.scan(cursor, 'COUNT', 1000);
+      const [next, keys] = await r.scan(cursor, 'COUNT', '1000');
       cursor = next;
       for (const key of keys) {
         const type = await r.type(key);
@@ -112,7 +112,7 @@ export async function dumpRedis(clients: readonly Redis[]): Promise<Array<{ key:
         else if (type === 'hash') value = await r.hgetall(key);
         else if (type === 'list') value = await r.lrange(key, 0, -1);
         else if (type === 'set') value = await r.smembers(key);
-        else if (type === 'zset') value = await r.zrange(key, 0, -1, 'WITHSCORES');
+        else if (type === 'zset') value = await r.zrange(key, '0', '-1', 'WITHSCORES');
         else value = `<${type}>`;
         out.push({ key, value: JSON.stringify(value), ttl: await r.ttl(key) });
       }
@@ -206,7 +206,7 @@ export interface V1Options {
 export function v1Event(name: KitName, body: Record<string, unknown>, opts: V1Options = {}): ApigEvent {
   const authToken = opts.authToken ?? signV1KitAuthToken(opts.key ?? KIT_KEY, body);
   const text = opts.form
-    ? new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString()
+    ? new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString()
     : JSON.stringify(body);
   return {
     httpMethod: 'POST',
@@ -293,6 +293,32 @@ export async function versionOf(store: Store, tenantId: string, test = false): P
 /** Entries of an audit log that changed something (those with a detail). */
 export function changing(entries: readonly AuditEntry[]): AuditEntry[] {
   return entries.filter((e) => e.detail !== undefined);
+}
+
+/**
+ * The same store with one method held back until `release()` (a real store underneath, no mock): for
+ * ordering two calls the way two function instances can interleave.
+ */
+export function holdingStore(store: Store, method: 'removeFromIndex' | 'addToIndex'): { store: Store; hold(): void; release(): void } {
+  let gate: Promise<void> | undefined;
+  let open: (() => void) | undefined;
+  const wrapped = new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === method) {
+        return async (...args: [string, string]) => {
+          if (gate) await gate;
+          return target[method](...args);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return {
+    store: wrapped,
+    hold: () => { gate = new Promise((r) => { open = r; }); },
+    release: () => { open?.(); gate = undefined; },
+  };
 }
 
 /** A unique id for one test. */

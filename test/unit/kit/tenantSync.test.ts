@@ -69,9 +69,9 @@ describe('applyTenantSync', () => {
     expect(run(applyTenantSync, null, tenantReq(0, { instanceId: I2 }), envAt(T0 + 4))).toEqual({ next: undefined, changes: [] });
   });
 
-  it('a placeholder document with no instance is not removed by a delete of an instance it never had', () => {
+  it('a placeholder document with no instance bound goes with the first tenant delete (nothing else would remove it)', () => {
     const placeholder = written(run(applyApplicationSync, null, appReq(1), envAt(T0)));
-    expect(run(applyTenantSync, placeholder, tenantReq(0), envAt(T0 + 1)).next).toBeUndefined();
+    expect(run(applyTenantSync, placeholder, tenantReq(0), envAt(T0 + 1))).toEqual({ next: null, changes: [{ entity: 'tenant', op: 'removed', key: TENANT_ID }] });
   });
 
   it('seller test data binds the empty instanceId and marks the tenant as test; a later real add clears the mark', () => {
