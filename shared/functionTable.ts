@@ -4,7 +4,7 @@
  * @module
  */
 import type { Handler } from './callback/handler';
-import { kitHandler, produceHandler } from './handlers';
+import { agentApiExampleHandler, kitHandler, produceHandler, ssoLoginHandler, ssoLogoutHandler, usageIngestHandler } from './handlers';
 import { KIT_FUNCTIONS } from './kit/routes';
 import type { Merchant } from './merchant';
 
@@ -13,5 +13,9 @@ export function endpointHandlers(merchant: Merchant): Record<string, Handler> {
   return {
     produce: produceHandler(merchant),
     ...Object.fromEntries(Object.entries(KIT_FUNCTIONS).map(([folder, name]) => [folder, kitHandler(merchant, name)])),
+    'sso-login': ssoLoginHandler(merchant),
+    'sso-logout': ssoLogoutHandler(merchant),
+    'usage-ingest': usageIngestHandler(merchant),
+    'agent-api-example': agentApiExampleHandler(merchant),
   };
 }

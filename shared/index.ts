@@ -8,7 +8,10 @@
  * @module
  */
 export { defineMerchant, type Merchant, type MerchantOptions } from './merchant';
-export { kitHandler, produceHandler, provisionWorkerHandler } from './handlers';
+export { kitHandler, produceHandler, provisionWorkerHandler, ssoLoginHandler, ssoLogoutHandler } from './handlers';
+export { getSession, requireUser, type SsoLibraryOptions } from './sso/library';
+export { SsoError, type SsoReason } from './sso/errors';
+export type { SessionView } from './sso/view';
 export type { KitForward, KitForwarder } from './kit/forward';
 export type { KitName } from './protocol/schemas/kit';
 export type { Handler } from './callback/handler';
@@ -34,3 +37,26 @@ export { openStore } from './openStore';
 export { listTenants, readTenant, type TenantListEntry } from './kit/read';
 export type { ApplicationView, DepartmentView, TenantView, UserView } from './kit/view';
 export type { Store } from './store/Store';
+export { usageIngestHandler, usagePushHandler } from './handlers';
+export type { UsagePushHandler } from './usage/pushHandler';
+export type { UsagePushReport, PushStop } from './usage/push';
+export { recordUsage, UsageRefusedError, type RecordedUsage, type UsageIngestResult, type UsageRefusal } from './usage/recordUsage';
+export type { UsageRecordInput } from './usage/record';
+export { signUsageIngest } from './usage/ingestSignature';
+/**
+ * API-type products behind the Agents gateway (docs/api-products.md): the template function and the wrapper
+ * that verifies the gateway and puts `usage` in every billed answer.
+ * @example
+ * // functions/my-api/index.ts
+ * import { apiProductHandler } from '../../shared';
+ * import { merchant } from '../merchant';
+ * import { chat } from './chat';
+ * export const handler = apiProductHandler(chat, { ...merchant.runtime, name: 'my-api' });
+ */
+export { agentApiExampleHandler } from './handlers';
+export { apiProductHandler, type ApiCall, type ApiHandler, type ApiJsonReply, type ApiProductOptions, type ApiReply, type ApiStreamReply } from './apiProduct/handler';
+export { ApiProductError, GatewayAuthError, type GatewayAuthReason } from './apiProduct/errors';
+export { normalizeUsage, type TokenUsage, type UsageCheck, type UsageInput } from './apiProduct/usage';
+export { signGatewayJwt, verifyGatewayJwt, parseGatewayKeyRing, type GatewayJwtClaims, type GatewayKey } from './apiProduct/jwt';
+export type { BuyerContext } from './apiProduct/buyer';
+export { chatCompletions } from './apiProduct/chatCompletions';

@@ -4,9 +4,12 @@
  * A new signed callback adds its routes here from its own routes module.
  * @module
  */
+import { API_PRODUCT_FUNCTIONS } from './apiProduct/routes';
 import { PRODUCE_ROUTES } from './basic/routes';
 import type { Route } from './callback/spec';
 import { KIT_FUNCTIONS, kitRoutes } from './kit/routes';
+import { SSO_FUNCTIONS } from './sso/routes';
+import { USAGE_INGEST_ROUTES } from './usage/routes';
 
 export type { Route };
 
@@ -14,6 +17,9 @@ export type { Route };
 export const ROUTE_TABLE: Readonly<Record<string, readonly Route[]>> = {
   produce: PRODUCE_ROUTES,
   ...Object.fromEntries(Object.entries(KIT_FUNCTIONS).map(([folder, name]) => [folder, kitRoutes(name)])),
+  ...SSO_FUNCTIONS,
+  'usage-ingest': USAGE_INGEST_ROUTES,
+  ...API_PRODUCT_FUNCTIONS,
 };
 
 /** The function whose routes hold `method` + `path` exactly, or undefined. */

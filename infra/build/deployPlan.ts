@@ -49,15 +49,13 @@ export const DEPLOY_PLAN: Readonly<Record<string, FunctionPlan>> = {
   'auth-sync': endpoint(routesFor('auth-sync'), 'Joint-operation kit: user authorisation sync'),
   'single-org-sync': endpoint(routesFor('single-org-sync'), 'Joint-operation kit: incremental department sync'),
   'all-org-sync': endpoint(routesFor('all-org-sync'), 'Joint-operation kit: full department sync'),
-  // DESIGN.md leaves the SSO paths to the merchant; these are the kit's defaults.
-  'sso-login': endpoint([{ method: 'GET', path: '/sso/login' }], 'SSO callback from the tenant IdP'),
-  'sso-logout': endpoint(
-    [
-      { method: 'GET', path: '/sso/logout' },
-      { method: 'POST', path: '/sso/logout' },
-    ],
-    'SSO logout',
-  ),
+  // 联营 SSO on the app's domain: /sso/login, /sso/callback (the 应用凭证 callback), /sso/session; /sso/logout.
+  'sso-login': endpoint(routesFor('sso-login'), 'Joint-operation SSO: login, IdP callback and session'),
+  'sso-logout': endpoint(routesFor('sso-logout'), 'Joint-operation SSO: logout (local session and the tenant IdP)'),
+  // The merchant's back end reports on-demand usage here (HMAC-signed, KG_USAGE_INGEST_KEY).
+  'usage-ingest': endpoint(routesFor('usage-ingest'), 'On-demand usage reported by the merchant back end (POST /usage)'),
+  // The template API product behind the Agents gateway (JWT, KG_GATEWAY_KEYS): POST /v1/chat/completions.
+  'agent-api-example': endpoint(routesFor('agent-api-example'), 'API product template: OpenAI-compatible chat completions with usage'),
   'provision-worker': {
     trigger: { kind: 'timer', scheduleType: 'Rate', schedule: '1m' },
     memoryMb: 256,
@@ -66,10 +64,13 @@ export const DEPLOY_PLAN: Readonly<Record<string, FunctionPlan>> = {
     description: 'Finishes provisioning that answered 000004 (timer and async invoke)',
   },
   'usage-push': {
-    trigger: { kind: 'timer', scheduleType: 'Cron', schedule: '0 5 * * * ?' },
+    // Every 10 minutes, at minute 2, 12, 22, ...: an hour's usage reported by :10 reaches KooGallery by :12,
+    // inside the minutes 0-15 the marketplace asks of hourly-billed products.
+    trigger: { kind: 'timer', scheduleType: 'Cron', schedule: '0 2/10 * * * ?' },
     memoryMb: 256,
-    timeoutS: 120,
-    description: 'Pushes recorded on-demand usage to the KooGallery open API (hourly)',
+    // A run stops starting pushes when less than one push's worst case is left.
+    timeoutS: 300,
+    description: 'Pushes recorded on-demand usage to the KooGallery open API (every 10 minutes)',
   },
 };
 

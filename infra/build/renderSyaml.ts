@@ -13,7 +13,10 @@ export const HANDLER = 'index.handler';
 export const APIG_TIMEOUT_MS = 5000;
 
 /** Secrets, set from the deployer's environment and stored as FunctionGraph encrypted user data. */
-export const ENCRYPTED_SETTINGS = ['KG_ACCESS_KEY', 'KG_KIT_ACCESS_KEY', 'KG_REDIS_PASSWORD', 'KG_DATA_KEY', 'KG_PROVISIONER_SECRET'] as const;
+export const ENCRYPTED_SETTINGS = [
+  'KG_ACCESS_KEY', 'KG_KIT_ACCESS_KEY', 'KG_REDIS_PASSWORD', 'KG_DATA_KEY', 'KG_PROVISIONER_SECRET', 'KG_OPENAPI_AK', 'KG_OPENAPI_SK', 'KG_USAGE_INGEST_KEY',
+  'KG_GATEWAY_KEYS', 'KG_GATEWAY_AUTH_VALUES',
+] as const;
 
 /** Plain settings and the `vars:` entry each one comes from. */
 const PLAIN_SETTINGS: Array<[string, string]> = [
@@ -25,6 +28,11 @@ const PLAIN_SETTINGS: Array<[string, string]> = [
   ['KG_FRONTEND_URL_TEMPLATE', '${vars.frontEndUrlTemplate}'],
   ['KG_ADMIN_URL_TEMPLATE', '${vars.adminUrlTemplate}'],
   ['KG_LOG_LEVEL', '${vars.logLevel}'],
+  ['KG_SSO_APP_ID', '${vars.ssoAppId}'],
+  ['KG_SSO_CALLBACK_URL', '${vars.ssoCallbackUrl}'],
+  ['KG_SSO_APP_URL', '${vars.ssoAppUrl}'],
+  ['KG_SSO_LOGOUT_REDIRECTS', '${vars.ssoLogoutRedirects}'],
+  ['KG_OPENAPI_ENDPOINT', '${vars.openApiEndpoint}'],
 ];
 
 /** `vars:` defaults; every one is meant to be replaced before `s deploy` (docs/deploy.md). */
@@ -42,6 +50,11 @@ const VARS: Array<[string, string, string]> = [
   ['frontEndUrlTemplate', 'https://app.example.com/login?instance={instanceId}', 'generate provisioner'],
   ['adminUrlTemplate', 'https://admin.example.com/instances/{instanceId}', 'generate provisioner'],
   ['logLevel', 'info', 'debug, info, warn or error'],
+  ['ssoAppId', '', '联营 SSO: the 应用凭证 appId (empty without SSO)'],
+  ['ssoCallbackUrl', 'https://app.example.com/sso/callback', '联营 SSO: the callback registered in the 应用凭证 (the sso-login route on the app domain)'],
+  ['ssoAppUrl', 'https://app.example.com/', '联营 SSO: where the browser lands after login'],
+  ['ssoLogoutRedirects', '', '联营 SSO: allowed post-logout URLs, comma-separated (empty: the app URL)'],
+  ['openApiEndpoint', 'https://mkt.myhuaweicloud.com', 'open API of your site (query order, usage push): China; intl https://mkt-intl.myhuaweicloud.com'],
 ];
 
 /** Quotes a scalar when plain YAML could misread it. */

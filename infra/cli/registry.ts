@@ -10,15 +10,19 @@ import { command as decrypt } from './commands/decrypt';
 import { command as keygen } from './commands/keygen';
 import { command as serve } from './commands/serve';
 import { command as simulate } from './commands/simulate';
+import { command as idp } from './commands/idp';
+import { command as openapi } from './commands/openapi';
 import { command as log } from './commands/log';
 import { command as failures } from './commands/failures';
 import { command as kit } from './commands/kit';
 import { command as worker } from './commands/worker';
+import { command as order } from './commands/order';
+import { command as usage } from './commands/usage';
 import { command as doctor } from './commands/doctor';
 import { command as build } from './commands/build';
 import { command as bench } from './commands/bench';
 import { command as apig } from '../apig/command';
 
 export const commands: CliCommand[] = [
-  sign, verify, encrypt, decrypt, keygen, serve, simulate, log, failures, kit, worker, doctor, build, bench, apig,
+  sign, verify, encrypt, decrypt, keygen, serve, simulate, idp, openapi, log, failures, kit, worker, order, usage, doctor, build, bench, apig,
 ];

@@ -30,6 +30,38 @@ export interface SimulationOptions {
   kitKey?: string;
   /** The merchant's 应用凭证 RSA public key (PEM or bare base64 DER) for applicationSync `clientSecret`. */
   rsaPublicKey?: string;
+  /** A fake tenant IdP to use (`kg idp`); the `sso` scenario starts its own in-process when absent. */
+  idpUrl?: string;
+  /** What the `usage` scenario needs; without it `usage` cannot run (and `all` leaves it out). */
+  usage?: UsageOptions;
+  /** What the `api-product` scenario needs (issue 13); without it `api-product` cannot run (and `all` leaves it out). */
+  gateway?: GatewayOptions;
+}
+
+/** Settings of the `api-product` scenario: the Agents gateway's key pair and where the API answers. */
+export interface GatewayOptions {
+  /** The AK the gateway's JWT names (`api_key`), one of KG_GATEWAY_KEYS. */
+  ak: string;
+  /** Its SK (the JWT's HMAC key). */
+  sk: string;
+  /** The header carrying the JWT: `Bearer <jwt>` in Authorization (default), the bare token in any other. */
+  header: string;
+  /** The API's path under the URL (default `/v1/chat/completions`). */
+  path: string;
+}
+
+/** Settings of the `usage` scenario (issue 11: usage ingestion, usage-push and the fake open API). */
+export interface UsageOptions {
+  /** The newest KG_USAGE_INGEST_KEY: signs `POST /usage`. */
+  ingestKey: string;
+  /** The ingestion URL; default `<url>/usage`. */
+  ingestUrl?: string;
+  /** A fake open API already running there (`kg openapi`), the one the server's KG_OPENAPI_ENDPOINT names. */
+  openapiUrl?: string;
+  /** Otherwise: start a fake open API in this process, listening here and accepting this AK/SK. */
+  startOpenApi?: { host: string; port: number; ak: string; sk: string };
+  /** How long to wait for the server's usage-push to deliver every record to the fake (ms). */
+  pushWaitMs: number;
 }
 
 /** One request to make and what to check beyond the common envelope. */
@@ -40,6 +72,24 @@ export interface StepSpec {
   send: () => Promise<Exchange>;
   /** Extra checks, run when the result code is one of `expect`; returns the problems found. */
   check?: (answer: Exchange, code: string) => string[];
+}
+
+/** A check run by {@link ScenarioContext.probe}. */
+export interface ProbeSpec {
+  name: string;
+  /** What the specification expects, in words (e.g. `HTTP 401`). */
+  expect: string[];
+  run: () => Promise<ProbeResult>;
+}
+
+/** What a probe found. */
+export interface ProbeResult {
+  /** What came back, in the words of `expect`. */
+  actual?: string;
+  httpStatus?: number;
+  latencyMs?: number;
+  /** Empty when the check passed. */
+  problems: string[];
 }
 
 /** Thrown to end a scenario early after a failed step made the rest meaningless. */
@@ -83,6 +133,32 @@ export class ScenarioContext {
     const pass = problems.length === 0;
     this.sink({ scenario: this.scenario, step: spec.name, expected: spec.expect, actual: code, httpStatus: answer.status, latencyMs: answer.latencyMs, pass, note: problems.join('; ') });
     return { answer, pass, code };
+  }
+
+  /**
+   * Records a step checked by the scenario itself rather than against the marketplace envelope (SSO
+   * routes answer redirects, pages and their own JSON): `pass` is true when `note` lists no problem.
+   */
+  record(step: string, expected: string[], outcome: { actual?: string; httpStatus: number; latencyMs: number; note: string }): boolean {
+    const pass = outcome.note === '';
+    this.sink({ scenario: this.scenario, step, expected, ...(outcome.actual !== undefined ? { actual: outcome.actual } : {}), httpStatus: outcome.httpStatus, latencyMs: outcome.latencyMs, pass, note: outcome.note });
+    return pass;
+  }
+
+  /**
+   * Runs a check that is not a basic-interface call (no resultCode envelope: the usage route, the fake
+   * open API's ledger) and records it; a throw becomes a failed step. Resolves to whether it passed.
+   */
+  async probe(spec: ProbeSpec): Promise<boolean> {
+    let result: ProbeResult;
+    try {
+      result = await spec.run();
+    } catch (err) {
+      result = { problems: [`emulator error: ${(err as Error).message}`] };
+    }
+    const pass = result.problems.length === 0;
+    this.sink({ scenario: this.scenario, step: spec.name, expected: spec.expect, actual: result.actual, httpStatus: result.httpStatus ?? 0, latencyMs: result.latencyMs ?? 0, pass, note: result.problems.join('; ') });
+    return pass;
   }
 
   /** Records a failure that is not one request's answer (e.g. concurrent answers disagreeing). */

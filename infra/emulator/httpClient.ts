@@ -14,6 +14,8 @@ export interface HttpAnswer {
   headers: Record<string, string>;
   /** Header names exactly as the server wrote them. */
   rawHeaderNames: string[];
+  /** Every `Set-Cookie` header, in order (the `headers` map keeps only the last). */
+  setCookies?: string[];
   /** The exact body bytes. */
   body: Buffer;
   /** Wall time from sending to the last body byte (ms). */
@@ -72,7 +74,8 @@ export function sendHttp(spec: HttpRequestSpec): Promise<HttpAnswer> {
             names.push(name);
             lower[name.toLowerCase()] = response.rawHeaders[i + 1] ?? '';
           }
-          finish({ status: response.statusCode ?? 0, headers: lower, rawHeaderNames: names, body: Buffer.concat(chunks), latencyMs: elapsed() });
+          const setCookies = response.headers['set-cookie'] ?? [];
+          finish({ status: response.statusCode ?? 0, headers: lower, rawHeaderNames: names, setCookies, body: Buffer.concat(chunks), latencyMs: elapsed() });
         });
       },
     );

@@ -1,7 +1,8 @@
 /**
  * The local production interface: a node:http server that turns each request into an APIG event and
  * calls the same handlers FunctionGraph runs, on the embedded MemoryStore unless a Redis setting is
- * given. It also runs provision-worker every second, as the timer trigger does in the cloud.
+ * given. It also runs provision-worker every second, as the timer trigger does in the cloud, and usage-push
+ * every second when KG_OPENAPI_ENDPOINT names an open API (`kg openapi` for a local rehearsal).
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -16,16 +17,20 @@ import { MAX_BODY_BYTES } from '../../shared/platform/apig';
 import { localContext } from '../../shared/platform/context';
 import { buildProduceDeps } from '../../shared/basic/deps';
 import { runProvisionWorker } from '../../shared/basic/worker';
+import { createLogger } from '../../shared/platform/logger';
+import { runUsagePush, type UsagePushDeps } from '../../shared/usage/push';
+import { buildUsagePushDeps } from '../../shared/usage/pushHandler';
 import { internalErrorResponse, type Handler } from '../../shared/callback/handler';
 import { endpointHandlers } from '../../shared/functionTable';
 import { functionFor } from '../../shared/routeTable';
+import { DEMO_PATH, demoPage } from './demoPage';
 import { SSO_PATHS } from '../../shared/sso/routes';
 import { defineMerchant, type MerchantOptions } from '../../shared/merchant';
 import type { Store } from '../../shared/store/Store';
 import type { Provisioner } from '../../shared/provisioning/Provisioner';
 
 /** The 应用凭证 appId the local server's SSO uses when KG_SSO_APP_ID is not set. */
-export const DEV_SSO_APP_ID = 'kg-dev-app';
+export const DEV_SSO_APP_ID = 'dev-sso-app';
 
 export interface LocalServerOptions {
   port?: number;
@@ -40,6 +45,11 @@ export interface LocalServerOptions {
   log?: (line: string) => void;
   /** Run provision-worker every this many ms (default 1000; 0 disables). */
   workerIntervalMs?: number;
+  /**
+   * Run usage-push every this many ms when KG_OPENAPI_ENDPOINT is set (default 1000; 0 disables), as the
+   * deployed timer does every 10 minutes. A run the open API stopped is followed by a 10 s pause.
+   */
+  usagePushIntervalMs?: number;
 }
 
 export interface LocalServer {
@@ -80,6 +90,15 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     settings.KG_DATA_KEY = randomBytes(32).toString('base64');
     generated.push('KG_DATA_KEY');
   }
+  if (!settings.KG_USAGE_INGEST_KEY) {
+    settings.KG_USAGE_INGEST_KEY = `devusage-${randomBytes(12).toString('hex')}`;
+    generated.push('KG_USAGE_INGEST_KEY');
+  }
+  if (!settings.KG_GATEWAY_KEYS && settings.KG_GATEWAY_AUTH_MODE !== 'constant') {
+    // The Agents gateway's key pair for the API product template (POST /v1/chat/completions).
+    settings.KG_GATEWAY_KEYS = `devgw-${randomBytes(6).toString('hex')}:${randomBytes(16).toString('hex')}`;
+    generated.push('KG_GATEWAY_KEYS');
+  }
   const plugged = options.merchant ?? {};
   const chosen = options.provisioner ?? plugged.provisioner;
   const provisioner = chosen ? { provisioner: chosen } : {};
@@ -99,6 +118,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       .then(async (body) => {
         const requestId = `local-${Date.now().toString(36)}-${(requestSeq++).toString(36)}`;
         const url = new URL(req.url ?? '/', 'http://local');
+        // The SSO demo app page (kg serve only, never deployed): infra/server/demoPage.ts.
+        if (req.method === 'GET' && url.pathname === DEMO_PATH) {
+          const page = demoPage();
+          return send(res, page.statusCode, page.headers, page.body);
+        }
         const event: ApigEvent = {
           httpMethod: req.method ?? 'GET',
           path: url.pathname,
@@ -150,6 +174,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       }, interval)
     : undefined;
   timer?.unref();
+  const usagePush = startUsagePushLoop(settings, deps.store, options.usagePushIntervalMs ?? 1_000, log);
 
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -160,11 +185,42 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     store: deps.store,
     close: async () => {
       if (timer) clearInterval(timer);
+      usagePush.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (!options.store) await deps.store.close().catch(() => undefined);
     },
   };
+}
+
+/**
+ * usage-push on an interval, as the timer runs it in the cloud, when KG_OPENAPI_ENDPOINT is set (a local
+ * rehearsal against `kg openapi`). Missing AK/SK are logged once and the loop stays off.
+ */
+function startUsagePushLoop(settings: Record<string, string | undefined>, store: Store, intervalMs: number, log: (line: string) => void): { stop(): void } {
+  if (intervalMs <= 0 || !settings.KG_OPENAPI_ENDPOINT) return { stop: () => undefined };
+  const logger = createLogger({ info: log, warn: log, error: log, debug: log }, 'info', { fn: 'usage-push' });
+  let deps: UsagePushDeps;
+  try {
+    deps = buildUsagePushDeps(undefined, { settings, store, allowMemoryStore: true }, logger);
+  } catch (err) {
+    logger.error('usage-push.unavailable', { error: (err as Error)?.name, message: (err as Error)?.message });
+    return { stop: () => undefined };
+  }
+  let running = false;
+  let pauseUntil = 0;
+  const timer = setInterval(() => {
+    if (running || Date.now() < pauseUntil) return;
+    running = true;
+    runUsagePush(deps)
+      .then((report) => {
+        if (report.stopped && !['TIME', 'MAX_REQUESTS'].includes(report.stopped.code)) pauseUntil = Date.now() + 10_000;
+      })
+      .catch((err: unknown) => logger.warn('usage-push.failed', { error: (err as Error)?.name }))
+      .finally(() => { running = false; });
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 /** Reads the body, keeping at most MAX_BODY_BYTES + 1 bytes (enough to say "too large") and draining the rest. */

@@ -17,6 +17,7 @@ import type { Sealer } from '../security/dataSeal';
 import { instanceTag } from '../store/keys';
 import { auditEntry, decideEnv, materialize, outcomeOf, type AnswerScope } from './call';
 import { asFailure } from './effects';
+import { scheduleOrderQuery } from './enrichSchedule';
 
 /** Provisions `record` (held at `version`, leased by us) and stores the result. */
 export async function provisionInstance(scope: AnswerScope, record: InstanceRecord, version: number, budgetMs: number): Promise<Outcome> {
@@ -43,10 +44,14 @@ export async function provisionInstance(scope: AnswerScope, record: InstanceReco
 
   const outcome = run.value;
   const done = materialize(completeProvisioning(record, outcome, decideEnv(scope.deps)), scope);
-  const committed = await compareAndSet(store, tag, version, {
-    ...(done.next ? { next: done.next } : {}),
-    audit: auditEntry(scope, done.resultCode, clock(), outcome.ok ? undefined : outcome.resultMsg),
-  });
+  // The order query is queued beside the commit (never after it), so the answer waits for no extra round trip.
+  const [committed] = await Promise.all([
+    compareAndSet(store, tag, version, {
+      ...(done.next ? { next: done.next } : {}),
+      audit: auditEntry(scope, done.resultCode, clock(), outcome.ok ? undefined : outcome.resultMsg),
+    }),
+    outcome.ok ? scheduleOrderQuery(scope.deps, record.instanceId) : undefined,
+  ]);
   if (!committed.ok) {
     // Someone took over our lease meanwhile: their answer will be stored; ours must not claim success.
     const body = scope.responder.encode({ resultCode: RESULT.PROCESSING, resultMsg: RESULT_MESSAGE[RESULT.PROCESSING], instanceId: record.instanceId });
@@ -108,10 +113,13 @@ function writeLateResult(scope: AnswerScope, queued: InstanceRecord, late: Promi
   late
     .then(async (outcome) => {
       const done = materialize(completeProvisioning(queued, outcome, decideEnv(scope.deps)), scope);
-      const committed = await compareAndSet(store, instanceTag(instanceId), version, {
-        ...(done.next ? { next: done.next } : {}),
-        audit: { ...auditEntry(scope, done.resultCode, clock(), 'late provisioning result'), activity: 'provision' },
-      });
+      const [committed] = await Promise.all([
+        compareAndSet(store, instanceTag(instanceId), version, {
+          ...(done.next ? { next: done.next } : {}),
+          audit: { ...auditEntry(scope, done.resultCode, clock(), 'late provisioning result'), activity: 'provision' },
+        }),
+        outcome.ok ? scheduleOrderQuery(scope.deps, instanceId) : undefined,
+      ]);
       if (committed.ok && (outcome.ok || outcome.permanent)) await store.completeJob(instanceId);
     })
     .catch((err: unknown) => logger.warn('provisioning.late_result_failed', { instanceId, error: (err as Error)?.name }));

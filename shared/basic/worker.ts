@@ -1,5 +1,6 @@
 /**
- * `provision-worker`: finishes provisioning that answered `000004`. It takes due jobs under a lease
+ * `provision-worker`: finishes provisioning that answered `000004`, and queries the order of each newly
+ * provisioned instance (see enrichOrders.ts) when the open API is configured. It takes due jobs under a lease
  * (a crashed worker's jobs come due again when the lease ends), takes over the instance's provisioning
  * lease through {@link transact}, provisions, and stores the result. At least once: the provisioner
  * must be idempotent per instanceId. It answers nobody: the stored answer is what the marketplace's
@@ -15,12 +16,20 @@ import { decideEnv } from './call';
 import type { ProduceDeps } from './deps';
 import { provisionInstance } from './provisionInstance';
 import { basicResponder } from './responder';
+import { enrichDueInstances } from './enrichOrders';
+import { orderQueryEnabled } from './enrichSchedule';
+import { usageLedgerFor } from '../store/usageLedgerFor';
 
 /** What one worker run did. */
 export interface WorkerReport {
   claimed: number;
   /** instanceId -> outcome (`000000`, a failure code, `leased` when another owner still holds it, `gone`). */
   results: Record<string, string>;
+  /**
+   * Order queries of provisioned instances (when KG_OPENAPI_AK/SK are set): instanceId -> `enriched`, `retry`,
+   * `gone`, `gave-up` or `error`.
+   */
+  enriched?: Record<string, string>;
 }
 
 /** Options of one worker run. */
@@ -50,6 +59,8 @@ export async function runProvisionWorker(deps: ProduceDeps, options: WorkerOptio
     ? [options.onlyInstanceId]
     : await deps.store.claimDueJobs({ nowMs: deps.clock(), leaseMs, limit: options.limit ?? 10 });
   const results: Record<string, string> = {};
+  // Order queries run beside the provisioning jobs, never before them.
+  const enrichment = options.onlyInstanceId ? Promise.resolve(undefined) : enrichOrders(deps, options.remainingMs);
   await Promise.all(ids.map(async (id) => {
     try {
       results[id] = await finishJob(deps, id, budgetMs);
@@ -59,7 +70,23 @@ export async function runProvisionWorker(deps: ProduceDeps, options: WorkerOptio
       deps.logger.warn('worker.job_failed', { instanceId: id, error: (err as Error)?.name });
     }
   }));
-  return { claimed: ids.length, results };
+  const enriched = await enrichment;
+  return { claimed: ids.length, results, ...(enriched && Object.keys(enriched).length > 0 ? { enriched } : {}) };
+}
+
+/** Runs the due order queries when the open API is configured; never rejects. */
+async function enrichOrders(deps: ProduceDeps, remainingMs: number | undefined): Promise<Record<string, string> | undefined> {
+  if (!orderQueryEnabled(deps.config)) return undefined;
+  try {
+    // Loaded on first use: the SDK signer (moment, lodash) costs a cold start ~60 ms that a run without order
+    // queries (AK/SK unset) should not pay.
+    const { openApiClientFrom } = await import('../marketplace/fromConfig');
+    const client = openApiClientFrom(deps.config, deps.logger);
+    return await enrichDueInstances({ store: deps.store, ledger: usageLedgerFor(deps.store), client, clock: deps.clock, logger: deps.logger }, remainingMs === undefined ? {} : { remainingMs });
+  } catch (err) {
+    deps.logger.warn('enrich.unavailable', { error: (err as Error)?.name, message: (err as Error)?.name === 'ConfigError' ? (err as Error).message : undefined });
+    return undefined;
+  }
 }
 
 /** How the worker's answers are encoded and audited for `record`. */

@@ -66,6 +66,47 @@ export const configSchema = object({
   KG_KIT_FORWARD_SECRET: optional(string()),
   /** 联营 kit: how long a forward may take (ms). */
   KG_KIT_FORWARD_TIMEOUT_MS: intMs('2000'),
+  /** SSO (联营): the 应用凭证 appId (unified-login `appId`; the app whose kit client and users are used). */
+  KG_SSO_APP_ID: optional(string()),
+  /** SSO: the unified login page; `?ind=UNOP&appId=` is appended after the fragment's path. */
+  KG_SSO_LOGIN_PAGE_URL: _default(optional(string()), 'https://macroverse.huaweicloud.com/unified-login/#/portal-login'),
+  /** SSO: the callback registered in the 应用凭证 (the `sso-login` route `/sso/callback`), sent as redirect_uri. */
+  KG_SSO_CALLBACK_URL: optional(string()),
+  /** SSO: where the browser lands after login (the merchant app); its origin is the only one allowed to POST logout. */
+  KG_SSO_APP_URL: optional(string()),
+  /** SSO: post-logout URLs the app may ask for, comma-separated; the first is the default (absent: KG_SSO_APP_URL). */
+  KG_SSO_LOGOUT_REDIRECTS: optional(list),
+  /** SSO: a session ends after this long without a request (ms). */
+  KG_SSO_IDLE_MS: intMs('1800000'),
+  /** SSO: a session ends this long after login whatever happens (ms). */
+  KG_SSO_ABSOLUTE_MS: intMs('43200000'),
+  /** SSO: the limit of each call to the tenant's IdP (ms). */
+  KG_SSO_IDP_TIMEOUT_MS: intMs('5000'),
+  /** SSO: the session cookie's name. */
+  KG_SSO_COOKIE: _default(optional(string()), 'kg_session'),
+  /**
+   * Open API (query order, usage push): the endpoint of the seller's site, optionally followed by a fallback
+   * (`main,fallback`); default the China site, whose fallback is `https://mkt.myhuaweicloud.cn`. `http://` only
+   * for loopback hosts (local rehearsal).
+   */
+  KG_OPENAPI_ENDPOINT: _default(optional(string()), 'https://mkt.myhuaweicloud.com'),
+  /** Open API: the seller's AK and SK (卖家中心 → 我的凭证 → 访问密钥); never logged. */
+  KG_OPENAPI_AK: optional(string()),
+  KG_OPENAPI_SK: optional(string()),
+  /** Open API: the limit of one attempt, connection to last byte (ms). */
+  KG_OPENAPI_TIMEOUT_MS: intMs('5000'),
+  /** Keys (newest first) the merchant's back end signs `POST /usage` with (HMAC-SHA256). */
+  KG_USAGE_INGEST_KEY: optional(list),
+  /** API products (Agents gateway): `jwt` (the gateway's HS256 JWT, default) or `constant` (a self-defined constant header). */
+  KG_GATEWAY_AUTH_MODE: _default(optional(zenum(['jwt', 'constant'])), 'jwt'),
+  /** API products: the gateway's key pairs `ak:sk`, comma-separated, newest first (jwt mode). */
+  KG_GATEWAY_KEYS: optional(list),
+  /** API products: the header carrying the credentials; in jwt mode `Bearer <jwt>` (or the bare token). */
+  KG_GATEWAY_AUTH_HEADER: _default(optional(string()), 'Authorization'),
+  /** API products: the accepted constant header values, comma-separated, newest first (constant mode). */
+  KG_GATEWAY_AUTH_VALUES: optional(list),
+  /** API products: how far a JWT's `timestamp` may be from our clock, both directions (ms). */
+  KG_GATEWAY_JWT_WINDOW_MS: intMs('300000'),
   /** `debug` | `info` | `warn` | `error`. */
   KG_LOG_LEVEL: _default(optional(zenum(['debug', 'info', 'warn', 'error'])), 'info'),
   /** The production address registered in the seller console (checked by `kg doctor`). */
@@ -114,7 +155,11 @@ export function loadConfig(source: SettingSource): Config {
   const parsed = safeParse(configSchema, raw);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${prettifyError(parsed.error).replace(/\s+/g, ' ').trim()}`);
   const c = parsed.data;
-  for (const key of ['KG_CLOCK_SKEW_MS', 'KG_PROVISION_BUDGET_MS', 'KG_PROVISION_LEASE_MS', 'KG_PROVISIONER_TIMEOUT_MS', 'KG_KIT_FORWARD_TIMEOUT_MS'] as const) {
+  for (const key of [
+    'KG_CLOCK_SKEW_MS', 'KG_PROVISION_BUDGET_MS', 'KG_PROVISION_LEASE_MS', 'KG_PROVISIONER_TIMEOUT_MS', 'KG_KIT_FORWARD_TIMEOUT_MS',
+    'KG_SSO_IDLE_MS', 'KG_SSO_ABSOLUTE_MS', 'KG_SSO_IDP_TIMEOUT_MS', 'KG_OPENAPI_TIMEOUT_MS',
+    'KG_GATEWAY_JWT_WINDOW_MS',
+  ] as const) {
     if (Number.isNaN(c[key])) throw new ConfigError(`invalid configuration: ${key} must be a non-negative number of milliseconds`);
   }
   // A lease that ends before newInstance stops waiting would let a retry take over a running attempt.

@@ -10,8 +10,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** Keys whose values never reach a log line. */
-const SECRET_KEY = /(pass(word)?|secret|token|sign(ature)?|authorization|key|credential|cookie)s?$/i;
+/** Keys whose values never reach a log line (an open-API SK, `sk` or `KG_OPENAPI_SK`, included). */
+const SECRET_KEY = /(pass(word)?|secret|token|sign(ature)?|authorization|key|credential|cookie)s?$|(?:^|_)sk$/i;
 
 /** Replaces values of secret-looking keys, recursively; keeps the shape for debugging. */
 export function redact(value: unknown, depth = 0): unknown {

@@ -13,7 +13,7 @@ import { withDeadline } from './deadline';
 import { hashSlot } from './hashSlot';
 import { FAILURES_KEY, JOBS_KEY, auditKey, indexKey, nonceKey, recordKey } from './keys';
 import { AUDIT_CAP, DEFAULT_AUDIT_LIMIT, DEFAULT_FAILURE_LIMIT, FAILURE_CAP, listLimit, nonceTtlSeconds, requireFiniteMs } from './limits';
-import { BEGIN, CLAIM_JOBS, COMMIT, PUSH_FAILURE } from './scripts';
+import { BEGIN, CLAIM_JOBS, COMMIT, PUSH_FAILURE, type ScriptDefinition } from './scripts';
 import type {
   AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, FailureEntry, Store, StoreInfo, StoredRecord, Versioned,
 } from './Store';
@@ -200,6 +200,24 @@ export class RedisStore implements Store {
 
   info(): StoreInfo {
     return { kind: this.kind, roundTrips: this.roundTrips };
+  }
+
+  /**
+   * Adds Lua scripts (ioredis `defineCommand`) to this connection, for a store that shares it (the usage
+   * ledger). A name already defined is left as it is.
+   */
+  defineScripts(scripts: Readonly<Record<string, ScriptDefinition>>): void {
+    for (const [name, script] of Object.entries(scripts)) {
+      if (!(name in this.client)) this.client.defineCommand(name, script);
+    }
+  }
+
+  /**
+   * Sends one command, script or pipeline on this connection for a store that shares it (the usage ledger),
+   * under the same deadline, first-connection wait, error mapping and round-trip count as the Store's calls.
+   */
+  send<T>(what: string, work: (client: RedisClient) => Promise<T>): Promise<T> {
+    return this.call(what, () => work(this.client));
   }
 
   async ping(): Promise<void> {

@@ -1,9 +1,10 @@
 /**
  * Redis key names. Every key of one record carries the same hash tag `{<tag>}` so one Lua script may
  * touch them all in standalone Redis, DCS Proxy Cluster and Redis Cluster alike. Tags are built by
- * {@link instanceTag} and {@link tenantTag}, which never collide.
+ * {@link instanceTag}, {@link tenantTag} and {@link sessionTag}, which never collide.
  * @module
  */
+import { createHash } from 'node:crypto';
 
 /**
  * Makes an id safe inside a hash tag: `%`, `{` and `}` are percent-encoded, so a crafted id cannot
@@ -22,11 +23,12 @@ export function braced(tag: string): string {
 }
 
 /** Prefixes that name non-instance records; an instance id that starts with one is moved aside. */
-const RESERVED_PREFIX = /^(?:i|t|tt):/;
+const RESERVED_PREFIX = /^(?:i|t|tt|s):/;
 
 /**
  * The tag of an instance: the instanceId itself (so the keys are `kg:{<instanceId>}:...`), except that an
- * id starting with `i:`, `t:` or `tt:` gets an `i:` in front, so no instance can share a tenant's keys.
+ * id starting with `i:`, `t:`, `tt:` or `s:` gets an `i:` in front, so no instance can share a tenant's or a
+ * session's keys.
  */
 export function instanceTag(instanceId: string): string {
   return RESERVED_PREFIX.test(instanceId) ? `i:${instanceId}` : instanceId;
@@ -35,6 +37,14 @@ export function instanceTag(instanceId: string): string {
 /** The tag of a 联营 kit tenant: `t:<tenantId>`, or `tt:<tenantId>` for the seller's test data (testFlag 1). */
 export function tenantTag(tenantId: string, test = false): string {
   return `${test ? 'tt' : 't'}:${tenantId}`;
+}
+
+/**
+ * The tag of an SSO session: `s:<lower-case hex SHA-256 of the session id>`, so the id itself is never a
+ * key and a key read from Redis cannot be replayed as a cookie.
+ */
+export function sessionTag(sessionId: string): string {
+  return `s:${createHash('sha256').update(sessionId, 'utf8').digest('hex')}`;
 }
 
 /** Hash `{v: version, r: record JSON}` of one tag. */

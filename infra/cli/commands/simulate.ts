@@ -5,19 +5,24 @@
  */
 import { readFileSync } from 'node:fs';
 import { EXIT, UsageError, parseCliArgs, type CliCommand } from '../command';
-import type { SimulationOptions } from '../../emulator/context';
+import type { GatewayOptions, SimulationOptions } from '../../emulator/context';
 import { progressPrinter } from '../../emulator/progress';
 import { formatReport } from '../../emulator/report';
 import { DEFAULTS, runSimulation } from '../../emulator/runner';
 import { readRsaPublicKey } from '../../emulator/rsaOaep';
-import { KIT_SCENARIO_NAMES, SCENARIO_NAMES, allScenarios, isScenarioName, type ScenarioName } from '../../emulator/scenarios/index';
+import { GATEWAY_SCENARIO_NAMES, KIT_SCENARIO_NAMES, SCENARIO_NAMES, USAGE_SCENARIO_NAMES, allScenarios, isScenarioName, type ScenarioName } from '../../emulator/scenarios/index';
+import { parseGatewayKeyPair } from '../../emulator/gatewayJwt';
+import { USAGE_ARG_HELP, USAGE_ARG_OPTIONS, usageSettings } from '../usageArgs';
 
-const usage = `usage: kg simulate --url URL --key KEY [--kit-key KEY [--rsa-public-key FILE]] [options]
+const usage = `usage: kg simulate --url URL --key KEY [--kit-key KEY [--rsa-public-key FILE] [--idp URL]] [options]
+       kg simulate --url URL --scenario api-product --gateway-key AK:SK [--gateway-header H] [--api-path PATH]
 
 Plays the KooGallery marketplace against a merchant's production interface: signs every request as
 the marketplace does, drives whole lifecycles and checks each answer against the specification.
 With a kit key it also plays the five 联营 kit callbacks (scenario kit) on <URL>/produceAPI/v2/<name>
-and their V1 forms on <URL>/produceAPI/<name>.
+and their V1 forms on <URL>/produceAPI/<name>, and single sign-on (scenario sso) on <URL>/sso/*:
+tenants, app and users synced through the kit with a fake tenant IdP as their domainName, then
+login (unified and workbench), session, renewal, logout and every refusal.
 
   --url URL            the production URL (e.g. http://127.0.0.1:8080/)
   --key KEY            the basic-interface access key (default: first of KG_ACCESS_KEY)
@@ -30,13 +35,24 @@ and their V1 forms on <URL>/produceAPI/<name>.
   --rsa-public-key FILE
                        the 应用凭证 RSA public key (PEM, or base64 DER as the console takes it);
                        kit encrypts applicationSync clientSecret with it (RSA-OAEP). Without it the
-                       applicationSync steps that need a real secret are reported as skipped
+                       applicationSync steps that need a real secret, and sso, are reported as skipped
+  --idp URL            the fake tenant IdP sso uses (\`kg idp\`; it must be reachable from the merchant
+                       as the tenants' domainName). Default: sso starts one on 127.0.0.1, which only
+                       a merchant on this machine can reach
   --bits 128|256       V1 credential AES key size to expect (default: what encryptType announces)
   --concurrency N      concurrent duplicate deliveries in retry-storm (default ${DEFAULTS.concurrency})
   --retries N          sequential deliveries of one order line in retry-storm (default ${DEFAULTS.retries})
   --timeout MS         per-request deadline in ms (default ${DEFAULTS.timeoutMs}, the marketplace's 20 s)
   --poll-limit N       queryInstance calls to wait through 000004 (default ${DEFAULTS.pollLimit})
   --poll-interval MS   pause between those calls in ms (default ${DEFAULTS.pollIntervalMs})
+${USAGE_ARG_HELP}
+  --gateway-key AK:SK  the Agents gateway key pair, one entry of the server's KG_GATEWAY_KEYS (default: its
+                       first entry); scenario api-product plays the gateway with it: signs the HS256 JWT,
+                       sends the buyer headers, checks usage in every 2xx and 401 for every bad token.
+                       api-product needs no --key; "all" runs it only when a gateway key is given
+  --gateway-header H   the header carrying the JWT (default Authorization, as "Bearer <jwt>"; another
+                       header gets the bare token), as KG_GATEWAY_AUTH_HEADER says
+  --api-path PATH      the API product's path under --url (default /v1/chat/completions)
   --json               print one JSON report on stdout instead of the table
 
 Exit status: 0 all steps passed, 1 any step did not, 2 bad arguments.
@@ -49,19 +65,24 @@ function positiveInt(value: unknown, name: string, fallback: number, min = 1): n
   return n;
 }
 
-function scenarioList(raw: string | undefined, v1: boolean, withKitKey: boolean): ScenarioName[] {
-  if (raw === undefined) return v1 ? ['v1'] : allScenarios(withKitKey);
+function scenarioList(raw: string | undefined, v1: boolean, withKitKey: boolean, usageMissing?: string, withGateway = false): ScenarioName[] {
+  const withUsage = usageMissing === undefined;
+  if (raw === undefined) return v1 ? ['v1'] : allScenarios(withKitKey, withUsage, withGateway);
   const names = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   if (names.length === 0) throw new UsageError('--scenario is empty');
   const picked = new Set<ScenarioName>();
   for (const name of names) {
-    if (name === 'all') allScenarios(withKitKey).forEach((n) => picked.add(n));
+    if (name === 'all') allScenarios(withKitKey, withUsage, withGateway).forEach((n) => picked.add(n));
     else if (isScenarioName(name)) picked.add(name);
     else throw new UsageError(`unknown scenario "${name}" (known: ${SCENARIO_NAMES.join(', ')}, all)`);
   }
   if (v1) picked.add('v1');
   const kit = KIT_SCENARIO_NAMES.find((n) => picked.has(n));
   if (kit !== undefined && !withKitKey) throw new UsageError(`--scenario ${kit} needs --kit-key (or KG_KIT_ACCESS_KEY)`);
+  const needsUsage = USAGE_SCENARIO_NAMES.find((n) => picked.has(n));
+  if (needsUsage !== undefined && !withUsage) throw new UsageError(`--scenario ${needsUsage}: ${usageMissing}`);
+  const gateway = GATEWAY_SCENARIO_NAMES.find((n) => picked.has(n));
+  if (gateway !== undefined && !withGateway) throw new UsageError(`--scenario ${gateway} needs --gateway-key AK:SK (or KG_GATEWAY_KEYS)`);
   return SCENARIO_NAMES.filter((n) => picked.has(n));
 }
 
@@ -80,6 +101,18 @@ function readPublicKeyFile(path: string): string {
   return text;
 }
 
+function idpUrl(value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new UsageError(`--idp is not a URL: ${value}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError('--idp must be http:// or https://');
+  if (parsed.search || parsed.hash || (parsed.pathname !== '/' && parsed.pathname !== '')) throw new UsageError('--idp must be the IdP base URL (no path, query or fragment)');
+  return parsed.origin;
+}
+
 /** Turns command-line arguments into run options; throws {@link UsageError} on anything wrong. */
 export function parseSimulateArgs(args: string[], env: NodeJS.ProcessEnv): { options: SimulationOptions; scenarios: ScenarioName[]; json: boolean } {
   const { values } = parseCliArgs(args, {
@@ -95,7 +128,12 @@ export function parseSimulateArgs(args: string[], env: NodeJS.ProcessEnv): { opt
     'poll-interval': { type: 'string' },
     'kit-key': { type: 'string' },
     'rsa-public-key': { type: 'string' },
+    idp: { type: 'string' },
     json: { type: 'boolean' },
+    ...USAGE_ARG_OPTIONS,
+    'gateway-key': { type: 'string' },
+    'gateway-header': { type: 'string' },
+    'api-path': { type: 'string' },
   });
   const url = values.url;
   if (typeof url !== 'string' || url === '') throw new UsageError('missing --url');
@@ -106,8 +144,8 @@ export function parseSimulateArgs(args: string[], env: NodeJS.ProcessEnv): { opt
     throw new UsageError(`--url is not a URL: ${url}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError('--url must be http:// or https://');
-  const key = values.key ?? env.KG_ACCESS_KEY?.split(',')[0]?.trim();
-  if (!key) throw new UsageError('missing --key (or KG_ACCESS_KEY)');
+  const key = values.key ?? env.KG_ACCESS_KEY?.split(',')[0]?.trim() ?? '';
+  const gateway = gatewayOptions(values['gateway-key'], values['gateway-header'], values['api-path'], env);
   const kitKey = values['kit-key'] ?? env.KG_KIT_ACCESS_KEY?.split(',')[0]?.trim();
   if (values['kit-key'] === '') throw new UsageError('--kit-key is empty');
   // The console binds a different key to each interface type (security-and-crypto.md §1.1).
@@ -129,7 +167,26 @@ export function parseSimulateArgs(args: string[], env: NodeJS.ProcessEnv): { opt
   };
   if (kitKey) options.kitKey = kitKey;
   if (values['rsa-public-key'] !== undefined) options.rsaPublicKey = readPublicKeyFile(values['rsa-public-key']);
-  return { options, scenarios: scenarioList(values.scenario, values.v1 === true, Boolean(kitKey)), json: values.json === true };
+  if (values.idp !== undefined) options.idpUrl = idpUrl(values.idp);
+  const usageRun = usageSettings(values, env);
+  if (usageRun.settings) options.usage = usageRun.settings;
+  if (gateway) options.gateway = gateway;
+  const scenarios = scenarioList(values.scenario, values.v1 === true, Boolean(kitKey), usageRun.missing, gateway !== undefined);
+  // Only the gateway scenario runs without the basic-interface key.
+  if (!key && scenarios.some((n) => !GATEWAY_SCENARIO_NAMES.includes(n))) throw new UsageError('missing --key (or KG_ACCESS_KEY)');
+  return { options, scenarios, json: values.json === true };
+}
+
+/** The `api-product` settings: `--gateway-key` (or the first of KG_GATEWAY_KEYS), the header and the path. */
+function gatewayOptions(pair: string | undefined, header: string | undefined, path: string | undefined, env: NodeJS.ProcessEnv): GatewayOptions | undefined {
+  if (pair === '') throw new UsageError('--gateway-key is empty');
+  if (header !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) throw new UsageError('--gateway-header must be an HTTP header name');
+  if (path !== undefined && !/^\/[^\s?#]*$/.test(path)) throw new UsageError('--api-path must be a path starting with /');
+  const text = pair ?? env.KG_GATEWAY_KEYS?.split(',')[0]?.trim();
+  if (!text) return undefined;
+  const parsed = parseGatewayKeyPair(text);
+  if (!parsed) throw new UsageError('--gateway-key must be AK:SK');
+  return { ...parsed, header: header ?? 'Authorization', path: path ?? '/v1/chat/completions' };
 }
 
 /** The `kg simulate` command. */

@@ -3,6 +3,7 @@
  * @module
  */
 import type { ScenarioContext } from '../context';
+import { apiProduct } from './apiProduct';
 import { debugCases } from './debugCases';
 import { hostile } from './hostile';
 import { kit } from './kit';
@@ -10,7 +11,9 @@ import { onDemand } from './onDemand';
 import { oneTime } from './oneTime';
 import { purchase } from './purchase';
 import { retryStorm } from './retryStorm';
+import { sso } from './sso';
 import { trial } from './trial';
+import { usage } from './usage';
 import { v1 } from './v1';
 
 /** A scenario drives one flow through a {@link ScenarioContext}. */
@@ -26,7 +29,10 @@ export const SCENARIOS = {
   'retry-storm': retryStorm,
   hostile,
   v1,
+  usage,
+  'api-product': apiProduct,
   kit,
+  sso,
 } satisfies Record<string, Scenario>;
 
 /** A scenario name. */
@@ -35,15 +41,26 @@ export type ScenarioName = keyof typeof SCENARIOS;
 /** All names, in run order. */
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
 
-/** Scenarios that play the 联营 kit callbacks and need the kit key (`--kit-key`). */
-export const KIT_SCENARIO_NAMES: readonly ScenarioName[] = ['kit'];
+/** Scenarios that play the 联营 kit callbacks and need the kit key (`--kit-key`); sso syncs its tenants through them. */
+export const KIT_SCENARIO_NAMES: readonly ScenarioName[] = ['kit', 'sso'];
 
-/** The basic-interface scenarios (all but the kit ones), in run order. */
-export const BASIC_SCENARIO_NAMES = SCENARIO_NAMES.filter((n) => !KIT_SCENARIO_NAMES.includes(n));
+/** Scenarios that need the usage settings (`--ingest-key` and a fake open API); `all` runs them only when given. */
+export const USAGE_SCENARIO_NAMES: readonly ScenarioName[] = ['usage'];
 
-/** What `all` runs: every basic scenario, and the kit ones when a kit key is given. */
-export function allScenarios(withKitKey: boolean): ScenarioName[] {
-  return withKitKey ? SCENARIO_NAMES : BASIC_SCENARIO_NAMES;
+/** Scenarios that play the Agents gateway and need its key pair (`--gateway-key`); `all` runs them only when given. */
+export const GATEWAY_SCENARIO_NAMES: readonly ScenarioName[] = ['api-product'];
+
+/** The basic-interface scenarios (all but the kit, usage and gateway ones), in run order. */
+export const BASIC_SCENARIO_NAMES = SCENARIO_NAMES.filter((n) => !KIT_SCENARIO_NAMES.includes(n) && !USAGE_SCENARIO_NAMES.includes(n) && !GATEWAY_SCENARIO_NAMES.includes(n));
+
+/**
+ * What `all` runs: every basic scenario, the kit ones when a kit key is given, usage when its settings are,
+ * api-product when a gateway key pair is.
+ */
+export function allScenarios(withKitKey: boolean, withUsage = false, withGateway = false): ScenarioName[] {
+  return SCENARIO_NAMES.filter(
+    (n) => (withKitKey || !KIT_SCENARIO_NAMES.includes(n)) && (withUsage || !USAGE_SCENARIO_NAMES.includes(n)) && (withGateway || !GATEWAY_SCENARIO_NAMES.includes(n)),
+  );
 }
 
 /** True for a known scenario name. */

@@ -26,7 +26,7 @@ const LAYER_NAMES = [
   'protocol',
   'lifecycle/kit rules',
   'callback/provisioning',
-  'basic/kit/sso/marketplace/jobs',
+  'basic/kit/sso/marketplace/jobs/usage/apiProduct',
   'public API (merchant, handlers, functionTable, testing, index)',
 ] as const;
 
@@ -56,6 +56,8 @@ const DIR_LAYER: Readonly<Record<string, number>> = {
   sso: 5,
   marketplace: 5,
   jobs: 5,
+  usage: 5,
+  apiProduct: 5,
 };
 
 /** Module groups that must do no I/O. */

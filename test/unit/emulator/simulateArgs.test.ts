@@ -20,9 +20,10 @@ describe('parseSimulateArgs', () => {
     expect(parseSimulateArgs(BASE, {}).scenarios).toEqual(BASIC_SCENARIO_NAMES);
     expect(BASIC_SCENARIO_NAMES).toContain('v1');
     expect(BASIC_SCENARIO_NAMES).not.toContain('kit');
-    expect(parseSimulateArgs([...BASE, '--kit-key', 'kk'], {}).scenarios).toEqual(SCENARIO_NAMES);
-    expect(parseSimulateArgs([...BASE, '--scenario', 'all'], { KG_KIT_ACCESS_KEY: 'kk' }).scenarios).toEqual(SCENARIO_NAMES);
-    expect(SCENARIO_NAMES.at(-1)).toBe('kit');
+    expect(parseSimulateArgs([...BASE, '--kit-key', 'kk'], {}).scenarios).toEqual(SCENARIO_NAMES.filter((n) => n !== 'usage' && n !== 'api-product'));
+    expect(parseSimulateArgs([...BASE, '--scenario', 'all'], { KG_KIT_ACCESS_KEY: 'kk' }).scenarios).toEqual(SCENARIO_NAMES.filter((n) => n !== 'usage' && n !== 'api-product'));
+    expect(SCENARIO_NAMES.slice(-2)).toEqual(['kit', 'sso']);
+    expect(BASIC_SCENARIO_NAMES).not.toContain('sso');
   });
 
   it('reads the kit key (newest of KG_KIT_ACCESS_KEY when --kit-key is absent) and the RSA public key file', () => {
@@ -58,6 +59,13 @@ describe('parseSimulateArgs', () => {
     expect(options).toMatchObject({ bits: 128, concurrency: 7, timeoutMs: 900 });
     expect(json).toBe(true);
   });
+
+  it('reads --idp as the fake IdP base URL for sso', () => {
+    const { options, scenarios } = parseSimulateArgs([...BASE, '--kit-key', 'kk', '--scenario', 'sso', '--idp', 'http://127.0.0.1:8090/'], {});
+    expect(scenarios).toEqual(['sso']);
+    expect(options.idpUrl).toBe('http://127.0.0.1:8090');
+    expect(parseSimulateArgs(BASE, {}).options.idpUrl).toBeUndefined();
+  });
 });
 
 describe('kg simulate', () => {
@@ -70,6 +78,9 @@ describe('kg simulate', () => {
     ['concurrency 0', [...BASE, '--concurrency', '0']],
     ['an unknown option', [...BASE, '--frobnicate']],
     ['--scenario kit without a kit key', [...BASE, '--scenario', 'kit']],
+    ['--scenario sso without a kit key', [...BASE, '--scenario', 'sso']],
+    ['an --idp that is not a URL', [...BASE, '--kit-key', 'kk', '--idp', 'idp.local']],
+    ['an --idp with a path', [...BASE, '--kit-key', 'kk', '--idp', 'http://127.0.0.1:8090/api/v1']],
     ['a kit key equal to the basic key', [...BASE, '--kit-key', 'k']],
     ['an empty --kit-key', [...BASE, '--kit-key', '']],
     ['an --rsa-public-key file that does not exist', [...BASE, '--kit-key', 'kk', '--rsa-public-key', '/nonexistent/kg-pub.pem']],

@@ -1,0 +1,46 @@
+/**
+ * Key names of the usage ledger. Every key shares one hash tag (`{usage}`, and `{enrich}` for the order-query
+ * due-set), so each script touches a single slot in every Redis mode. The `:ledger:` segment keeps them apart
+ * from any instance's keys (`kg:{<instanceId>}:rec|log|nonce:...`), even for an instance named `usage`.
+ * @module
+ */
+
+/** Usage: `meteringSn -> record JSON`. */
+export const USAGE_RECORDS_KEY = 'kg:{usage}:ledger:rec';
+/** Usage: `meteringSn -> "<fingerprint 64 hex>|<hour yyyyMMddHH>|<instanceId>"`. */
+export const USAGE_META_KEY = 'kg:{usage}:ledger:meta';
+/** Usage: pending records, scored by due time (epoch ms; a leased record's lease end). */
+export const USAGE_PENDING_KEY = 'kg:{usage}:ledger:pending';
+/** Usage: pushed records, scored by push time (epoch ms). */
+export const USAGE_PUSHED_KEY = 'kg:{usage}:ledger:pushed';
+/** Usage: dead records, scored by dead-letter time (epoch ms). */
+export const USAGE_DEAD_KEY = 'kg:{usage}:ledger:dead';
+/** Usage: `meteringSn -> {"code","reason"}` of dead records. */
+export const USAGE_WHY_KEY = 'kg:{usage}:ledger:why';
+/** Usage: `"<q|p|d>|<hour>|<instanceId>" -> count`. */
+export const USAGE_COUNT_KEY = 'kg:{usage}:ledger:count';
+
+/** Order queries: instance ids scored by due time (epoch ms). */
+export const ENRICH_DUE_KEY = 'kg:{enrich}:ledger:due';
+/** Order queries: `instanceId -> failed attempts`. */
+export const ENRICH_TRIES_KEY = 'kg:{enrich}:ledger:tries';
+
+/** Length of a fingerprint (hex SHA-256). */
+export const FINGERPRINT_LENGTH = 64;
+
+/** `"<fingerprint>|<hour>|<instanceId>"`. */
+export function usageMeta(fingerprint: string, hour: string, instanceId: string): string {
+  return `${fingerprint}|${hour}|${instanceId}`;
+}
+
+/** The counter suffix of a meta value: `"<hour>|<instanceId>"`. */
+export function metaSuffix(meta: string): string {
+  return meta.slice(FINGERPRINT_LENGTH + 1);
+}
+
+/** Reads a counter field `"<q|p|d>|<hour>|<instanceId>"`; undefined for anything else. */
+export function parseCountField(field: string): { state: 'q' | 'p' | 'd'; hour: string; instanceId: string } | undefined {
+  const m = /^([qpd])\|(\d{10})\|([\s\S]*)$/.exec(field);
+  if (!m) return undefined;
+  return { state: m[1] as 'q' | 'p' | 'd', hour: m[2] as string, instanceId: m[3] as string };
+}
