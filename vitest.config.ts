@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most suites wait on redis-server, timers and child processes rather than the CPU: three workers on
+    // this 2-core machine run the whole suite in under half the time of one, with every check kept.
+    maxWorkers: 3,
   },
 });

@@ -30,10 +30,23 @@ export function runWithBudget<T>(
   budgetMs: number,
   options: BudgetOptions = {},
 ): Promise<BudgetResult<T>> {
-  const signals: AbortSignal[] = [];
-  if (options.hardLimitMs !== undefined) signals.push(AbortSignal.timeout(Math.max(0, options.hardLimitMs)));
-  if (options.signal) signals.push(options.signal);
-  const signal = signals.length > 0 ? AbortSignal.any(signals) : new AbortController().signal;
+  // One controller with a plain timer, not AbortSignal.timeout() combined by AbortSignal.any(): on Node 20
+  // a timeout signal that only a composite refers to can be garbage-collected and then never aborts, and
+  // the lease's abort is what keeps two attempts from provisioning one instance at once.
+  const controller = new AbortController();
+  const timer = options.hardLimitMs === undefined
+    ? undefined
+    : setTimeout(() => controller.abort(new DOMException('the provisioning lease ended', 'TimeoutError')), Math.max(0, options.hardLimitMs));
+  const parent = options.signal;
+  const onParentAbort = (): void => controller.abort(parent?.reason);
+  if (parent?.aborted) controller.abort(parent.reason);
+  else parent?.addEventListener('abort', onParentAbort, { once: true });
   // `then` turns a synchronous throw inside `work` into a rejection too.
-  return raceTimer(Promise.resolve().then(() => work(signal)), budgetMs);
+  const running = Promise.resolve().then(() => work(controller.signal));
+  const settled = (): void => {
+    clearTimeout(timer);
+    parent?.removeEventListener('abort', onParentAbort);
+  };
+  running.then(settled, settled);
+  return raceTimer(running, budgetMs);
 }
