@@ -3,8 +3,9 @@
  * public routes, idempotently.
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hasPlaceholder, resolveDeployment } from '../build/deploySettings';
 import { listFunctionNames } from '../build/functionNames';
 import { projectRoot } from '../build/projectRoot';
 import { EXIT, parseCliArgs, requireOption, UsageError, type CliCommand } from '../cli/command';
@@ -13,15 +14,20 @@ import { createApigClient } from './apigClient';
 import type { Gateway } from './gateway';
 import { setupApig } from './setup';
 
-const usage = `kg apig --region R --project-id P (--group-name N | --group-id G) [options]
+const usage = `kg apig --project-id P [--region R] [--group-name N | --group-id G] [--instance-id I | --shared] [options]
 
 Sets up what the fgs component cannot: the production domain and its SSL certificate on the API group,
-and one API per public route of the folders in functions/ (infra/build/deployPlan.ts: POST / and GET /
-for produce) with the matching function as backend, published to RELEASE. Lists first and creates only what is missing: running it
-twice changes nothing. Credentials: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK in the environment.
+and one API per public route of the folders in functions/ (shared/routeTable.ts: POST / and GET /
+for produce, ...) with the matching function's alias live as backend (kg deploy moves it, kg rollback
+moves it back), published to RELEASE. Lists first and creates only what is missing: running it twice
+changes nothing. Never prompts. Credentials: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK in the environment.
 
-  --instance-id ID     dedicated gateway instance (omit for the shared gateway)
-  --domain HOST        production domain (default: host of KG_PRODUCTION_URL; none = skip)
+The dedicated gateway is the default (Huawei keeps the shared one for existing users only). Region,
+group name and instance id default to vars.region, vars.apiGroup and vars.apigInstanceId of s.yaml.
+
+  --instance-id ID     dedicated gateway instance (default vars.apigInstanceId)
+  --shared             use the legacy shared gateway instead
+  --domain HOST        production domain (default: vars.domain of s.yaml, else host of KG_PRODUCTION_URL; none = skip)
   --cert FILE          PEM certificate chain for the domain      --key FILE   its PEM private key
   --cert-name NAME     name of the certificate in APIG (a new name replaces the bound one)
   --endpoint URL       APIG endpoint (default https://apig.<region>.myhuaweicloud.com)
@@ -29,8 +35,25 @@ twice changes nothing. Credentials: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK in
   --dry-run            list what would change, change nothing
 `;
 
-function domainFrom(values: { domain?: string | undefined }, env: NodeJS.ProcessEnv): string | undefined {
+/** A var of the project's s.yaml when it is set to a real value (no placeholder), else undefined. */
+function syamlVars(root: string): (name: string) => string | undefined {
+  const path = join(root, 's.yaml');
+  if (!existsSync(path)) return () => undefined;
+  let vars: Record<string, string> = {};
+  try {
+    vars = resolveDeployment(readFileSync(path, 'utf8'), {}).vars;
+  } catch {
+    return () => undefined;
+  }
+  return (name) => {
+    const v = vars[name];
+    return v === undefined || v === '' || hasPlaceholder(v) || /<[^>]*>/.test(v) ? undefined : v;
+  };
+}
+
+function domainFrom(values: { domain?: string | undefined }, env: NodeJS.ProcessEnv, fromVars: string | undefined): string | undefined {
   if (values.domain) return values.domain;
+  if (fromVars) return fromVars;
   if (!env.KG_PRODUCTION_URL) return undefined;
   try {
     return new URL(env.KG_PRODUCTION_URL).hostname;
@@ -48,6 +71,7 @@ export const command: CliCommand = {
       region: { type: 'string' },
       'project-id': { type: 'string' },
       'instance-id': { type: 'string' },
+      shared: { type: 'boolean' },
       'group-id': { type: 'string' },
       'group-name': { type: 'string' },
       domain: { type: 'string' },
@@ -58,15 +82,26 @@ export const command: CliCommand = {
       'env-id': { type: 'string' },
       'dry-run': { type: 'boolean' },
     });
-    const region = requireOption(values, 'region');
+    const root = projectRoot(io.env);
+    const fromVars = syamlVars(root);
+    const region = values.region ?? fromVars('region');
+    if (!region) throw new UsageError('missing --region (or vars.region in s.yaml)');
     const projectId = requireOption(values, 'project-id');
-    if (!values['group-id'] && !values['group-name']) throw new UsageError('missing --group-name or --group-id');
+    const groupName = values['group-name'] ?? (values['group-id'] ? undefined : fromVars('apiGroup'));
+    if (!values['group-id'] && !groupName) throw new UsageError('missing --group-name or --group-id (or vars.apiGroup in s.yaml)');
     if (Boolean(values.cert) !== Boolean(values.key)) throw new UsageError('--cert and --key go together');
+    if (values.shared && values['instance-id']) throw new UsageError('--shared and --instance-id exclude each other');
     const ak = io.env.HUAWEICLOUD_SDK_AK;
     const sk = io.env.HUAWEICLOUD_SDK_SK;
     if (!ak || !sk) throw new UsageError('set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK');
-    const gateway: Gateway = values['instance-id'] ? { kind: 'dedicated', projectId, instanceId: values['instance-id'] } : { kind: 'shared', projectId };
-    const domain = domainFrom(values, io.env);
+    let gateway: Gateway;
+    if (values.shared) gateway = { kind: 'shared', projectId };
+    else {
+      const instanceId = values['instance-id'] ?? fromVars('apigInstanceId');
+      if (!instanceId) throw new UsageError('the dedicated gateway needs --instance-id (or vars.apigInstanceId in s.yaml); --shared for the legacy shared gateway');
+      gateway = { kind: 'dedicated', projectId, instanceId };
+    }
+    const domain = domainFrom(values, io.env, values.domain ? undefined : fromVars('domain'));
     const certificate =
       values.cert && values.key
         ? {
@@ -77,13 +112,16 @@ export const command: CliCommand = {
         : undefined;
     if (certificate && !domain) throw new UsageError('a certificate needs --domain');
     const client = createApigClient({ endpoint: values.endpoint ?? `https://apig.${region}.myhuaweicloud.com`, ak, sk, projectId });
-    const functions = listFunctionNames(join(projectRoot(io.env), 'functions'));
+    const functions = listFunctionNames(join(root, 'functions'));
+    io.out(
+      `${values['dry-run'] ? 'plan for' : 'setting up'} the ${gateway.kind === 'dedicated' ? `dedicated gateway ${gateway.instanceId}` : 'shared gateway (legacy)'}, region ${region}, group ${values['group-id'] ?? groupName}; backends: alias live\n`,
+    );
     const actions = await setupApig(client, {
       gateway,
       region,
       functions,
       ...(values['group-id'] ? { groupId: values['group-id'] } : {}),
-      ...(values['group-name'] ? { groupName: values['group-name'] } : {}),
+      ...(!values['group-id'] && groupName ? { groupName } : {}),
       ...(domain ? { domain } : {}),
       ...(certificate ? { certificate } : {}),
       ...(values['env-id'] ? { envId: values['env-id'] } : {}),

@@ -1,5 +1,5 @@
 /**
- * Creates the public routes of DESIGN.md §1 as APIs of the group (backend = the matching function,
+ * Creates the public routes of docs/design.md (shared/routeTable.ts) as APIs of the group (backend = the matching function,
  * no APIG auth: the functions verify KooGallery's signatures) and publishes them, creating only what is
  * missing and publishing only what is not yet published: a second run sends no mutation.
  * @module
@@ -25,6 +25,8 @@ interface ListedApi {
 export interface RouteTarget extends Route {
   folder: string;
   functionUrn: string;
+  /** The alias APIG calls (`live`, moved by kg deploy / kg rollback); absent: the function's latest. */
+  aliasUrn?: string;
 }
 
 export interface EnsureApisOptions {
@@ -102,6 +104,8 @@ export async function ensureApis(client: ApigClient, o: EnsureApisOptions): Prom
           invocation_type: 'sync',
           timeout: o.backendTimeoutMs ?? 5000,
           version: 'latest',
+          // An alias URN wins over the version: traffic follows `live`.
+          ...(route.aliasUrn ? { alias_urn: route.aliasUrn } : {}),
         },
       },
     });

@@ -3,8 +3,8 @@
  * the shared gateway and cannot bind domains (platform-and-open-api.md §2.3, §3.6), so the kit's
  * public routes and the custom domain are set up through these APIs.
  *
- * Dedicated gateway: `/v2/{project_id}/apigw/instances/{instance_id}/...` (documented).
- * Shared gateway: the same resources under `/v1.0/apigw/...` (the legacy API the fgs component uses);
+ * Dedicated gateway (the default): `/v2/{project_id}/apigw/instances/{instance_id}/...` (documented).
+ * Shared gateway (legacy, kept by Huawei for existing users only; `kg apig --shared`): the same resources under `/v1.0/apigw/...` (the legacy API the fgs component uses);
  * the reference names only its group endpoint, so the other shared paths are our reading of the
  * legacy API and the tolerant choice is to send the smallest bodies that API documents.
  * @module
@@ -43,6 +43,15 @@ export function gatewayPaths(gateway: Gateway): GatewayPaths {
 /** The FunctionGraph URN APIG needs as a FUNCTION backend (package `default`, version `latest`). */
 export function functionUrn(region: string, projectId: string, functionName: string): string {
   return `urn:fss:${region}:${projectId}:function:default:${functionName}:latest`;
+}
+
+/**
+ * The URN of alias `alias` of a function (FunctionGraph writes an alias qualifier as `!alias`). APIG
+ * calls the alias, so `kg deploy` (publish, move `live`) and `kg rollback` switch traffic without
+ * touching a route.
+ */
+export function aliasUrn(region: string, projectId: string, functionName: string, alias: string): string {
+  return `urn:fss:${region}:${projectId}:function:default:${functionName}:!${alias}`;
 }
 
 /** Query parameters of one page of a list call: v2 pages by offset/limit, v1.0 by page_no/page_size. */

@@ -8,7 +8,7 @@ import type { SetupAction } from './actions';
 import type { ApigClient } from './apigClient';
 import { ensureApis } from './ensureApis';
 import { ensureDomain, type CertificateInput } from './ensureDomain';
-import { functionUrn, gatewayPaths, pageQuery, type Gateway } from './gateway';
+import { aliasUrn, functionUrn, gatewayPaths, pageQuery, type Gateway } from './gateway';
 
 export interface SetupOptions {
   gateway: Gateway;
@@ -22,6 +22,8 @@ export interface SetupOptions {
   domain?: string;
   certificate?: CertificateInput;
   envId?: string;
+  /** Alias the routes call (default `live`, the one kg deploy moves); `null`: the function's latest. */
+  alias?: string | null;
   dryRun?: boolean;
 }
 
@@ -63,6 +65,7 @@ export async function setupApig(client: ApigClient, o: SetupOptions): Promise<Se
   const routes = routesOf(o.functions).map((r) => ({
     ...r,
     functionUrn: functionUrn(o.region, o.gateway.projectId, deployedName(r.folder)),
+    ...(o.alias === null ? {} : { aliasUrn: aliasUrn(o.region, o.gateway.projectId, deployedName(r.folder), o.alias ?? 'live') }),
   }));
   actions.push(
     ...(await ensureApis(client, {

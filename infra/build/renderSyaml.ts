@@ -1,6 +1,11 @@
 /**
  * Renders s.yaml (Serverless Devs, `edition: 1.0.0`, component `fgs`) from the deployment plan: one
- * service per function folder. The output stays inside the subset infra/build/yamlSubset.ts reads.
+ * service per function folder. The merchant's block (`access:` and `vars:`, between the two marker
+ * comments) is never rendered over: regeneration copies it byte for byte from the existing file, so
+ * only the generated services change. No APIG trigger is rendered: `kg apig` creates every public route
+ * (the fgs component's APIG trigger is matched by a name it never stores, so each later `s deploy` tried
+ * to create it again); timer functions keep their TIMER trigger. The output stays inside the subset
+ * infra/build/yamlSubset.ts reads.
  * @module
  */
 import { deployedName, planFor, type FunctionPlan } from './deployPlan';
@@ -9,17 +14,27 @@ import { deployedName, planFor, type FunctionPlan } from './deployPlan';
 export const RUNTIME = 'Node.js20.15';
 /** Handler of every bundle: `index.js`, export `handler`. */
 export const HANDLER = 'index.handler';
+/** The fgs component, pinned: the version whose s.yaml schema the renderer follows (platform-and-open-api.md §3.3). */
+export const FGS_COMPONENT = 'fgs@0.1.16';
 /** APIG backend timeout (ms). */
 export const APIG_TIMEOUT_MS = 5000;
 
 /** Secrets, set from the deployer's environment and stored as FunctionGraph encrypted user data. */
 export const ENCRYPTED_SETTINGS = [
   'KG_ACCESS_KEY', 'KG_KIT_ACCESS_KEY', 'KG_REDIS_PASSWORD', 'KG_DATA_KEY', 'KG_PROVISIONER_SECRET', 'KG_OPENAPI_AK', 'KG_OPENAPI_SK', 'KG_USAGE_INGEST_KEY',
-  'KG_GATEWAY_KEYS', 'KG_GATEWAY_AUTH_VALUES',
+  'KG_GATEWAY_KEYS', 'KG_GATEWAY_AUTH_VALUES', 'KG_RSA_PRIVATE_KEY', 'KG_KIT_FORWARD_SECRET',
 ] as const;
 
+/** One secret setting. */
+export type EncryptedSetting = (typeof ENCRYPTED_SETTINGS)[number];
+
+/** First line of the merchant block: everything up to {@link MERCHANT_END} is kept by regeneration. */
+export const MERCHANT_BEGIN = '# >>> merchant settings: yours to edit; `kg build --write-syaml` keeps these lines byte for byte';
+/** Last line of the merchant block. */
+export const MERCHANT_END = '# <<< end of merchant settings';
+
 /** Plain settings and the `vars:` entry each one comes from. */
-const PLAIN_SETTINGS: Array<[string, string]> = [
+export const PLAIN_SETTINGS: ReadonlyArray<readonly [string, string]> = [
   ['KG_PRODUCTION_URL', 'https://${vars.domain}'],
   ['KG_REDIS_URL', '${vars.redisUrl}'],
   ['KG_REDIS_CLUSTER_NODES', '${vars.redisClusterNodes}'],
@@ -35,10 +50,11 @@ const PLAIN_SETTINGS: Array<[string, string]> = [
   ['KG_OPENAPI_ENDPOINT', '${vars.openApiEndpoint}'],
 ];
 
-/** `vars:` defaults; every one is meant to be replaced before `s deploy` (docs/deploy.md). */
+/** `vars:` defaults; every one is meant to be replaced before `kg deploy` (docs/deploy.md). */
 const VARS: Array<[string, string, string]> = [
   ['region', 'cn-north-4', 'region of FunctionGraph, APIG and DCS'],
-  ['apiGroup', 'kg-api-group', 'APIG group, created beforehand (the fgs component would prompt)'],
+  ['apiGroup', 'kg-api-group', 'APIG group, created beforehand in the console (kg apig --group-name)'],
+  ['apigInstanceId', '<apig-instance-id>', 'dedicated APIG gateway instance id (kg apig --instance-id)'],
   ['vpcId', '<vpc-id>', 'VPC of the DCS instance'],
   ['subnetId', '<subnet-id>', 'subnet of the DCS instance (its CIDR in the DCS whitelist)'],
   ['agency', 'kg-fgs-vpc-agency', 'agency with VPC Administrator, needed for funcVpc'],
@@ -55,7 +71,45 @@ const VARS: Array<[string, string, string]> = [
   ['ssoAppUrl', 'https://app.example.com/', '联营 SSO: where the browser lands after login'],
   ['ssoLogoutRedirects', '', '联营 SSO: allowed post-logout URLs, comma-separated (empty: the app URL)'],
   ['openApiEndpoint', 'https://mkt.myhuaweicloud.com', 'open API of your site (query order, usage push): China; intl https://mkt-intl.myhuaweicloud.com'],
+  ['ltsGroupId', '<lts-group-id>', 'LTS log group id (LTS console > Log Management); every function logs there'],
+  ['ltsGroupName', 'kg-functions', 'LTS log group name'],
+  ['ltsStreamId', '<lts-stream-id>', 'LTS log stream id in that group'],
+  ['ltsStreamName', 'kg-functions', 'LTS log stream name'],
 ];
+
+/** Names of the `vars:` entries the rendered services refer to. */
+export const VAR_NAMES: readonly string[] = VARS.map(([k]) => k);
+
+/** The merchant block of a fresh s.yaml: credentials alias and every var with its template default. */
+export function defaultMerchantBlock(): string {
+  return [
+    MERCHANT_BEGIN,
+    '# Credentials: `npx s config add -a default --AccessKeyID ... --SecretAccessKey ... -f` (docs/deploy.md §4).',
+    '# Secrets are not written here: `kg deploy` passes them from its environment (${env(NAME)} below).',
+    'access: default',
+    '',
+    'vars:',
+    ...VARS.flatMap(([k, v, why]) => [`  # ${why}`, `  ${k}: ${q(v)}`]),
+    MERCHANT_END,
+  ].join('\n');
+}
+
+/**
+ * The merchant block of an existing s.yaml, exactly as written: between the markers, or (a file from
+ * before the markers) from its `access:` line to the line before `services:`, wrapped in the markers,
+ * with the vars added since appended.
+ * Undefined when the file has neither.
+ */
+export function extractMerchantBlock(text: string): string | undefined {
+  const begin = text.indexOf(MERCHANT_BEGIN);
+  const end = text.indexOf(MERCHANT_END, begin);
+  if (begin >= 0 && end > begin) return text.slice(begin, end + MERCHANT_END.length);
+  const legacy = /^access:.*$[\s\S]*?(?=^services:)/m.exec(text);
+  if (!legacy) return undefined;
+  // Vars added since that file was written join it with their template defaults, once.
+  const missing = VARS.filter(([k]) => !new RegExp(`^  ${k}:`, 'm').test(legacy[0])).flatMap(([k, v, why]) => [`  # ${why}`, `  ${k}: ${q(v)}`]);
+  return [MERCHANT_BEGIN, legacy[0].replace(/\s+$/, ''), ...missing, MERCHANT_END].join('\n');
+}
 
 /** Quotes a scalar when plain YAML could misread it. */
 function q(value: string): string {
@@ -68,7 +122,7 @@ function service(folder: string, plan: FunctionPlan): string[] {
   const p = (depth: number, text: string) => `${'  '.repeat(depth)}${text}`;
   const out = [
     p(1, `${folder}:`),
-    p(2, 'component: fgs'),
+    p(2, `component: ${FGS_COMPONENT}`),
     p(2, 'props:'),
     p(3, 'region: ${vars.region}'),
     p(3, 'function:'),
@@ -85,26 +139,21 @@ function service(folder: string, plan: FunctionPlan): string[] {
     p(4, 'funcVpc:'),
     p(5, 'vpcId: ${vars.vpcId}'),
     p(5, 'subnetId: ${vars.subnetId}'),
+    p(4, 'enableLtsLog: true'),
+    p(4, 'ltsGroupId: ${vars.ltsGroupId}'),
+    p(4, 'ltsGroupName: ${vars.ltsGroupName}'),
+    p(4, 'ltsStreamId: ${vars.ltsStreamId}'),
+    p(4, 'ltsStreamName: ${vars.ltsStreamName}'),
     p(4, 'environmentVariables:'),
     ...PLAIN_SETTINGS.map(([k, v]) => p(5, `${k}: ${q(v)}`)),
     p(4, 'encryptedUserData:'),
     ...ENCRYPTED_SETTINGS.map((k) => p(5, `${k}: \${env(${k})}`)),
-    p(3, 'trigger:'),
   ];
   const t = plan.trigger;
-  if (t.kind === 'endpoint') {
+  // Endpoints get no trigger here: their routes are created by `kg apig` on the alias `live`.
+  if (t.kind === 'timer') {
     out.push(
-      p(4, 'triggerTypeCode: APIG'),
-      p(4, 'status: ACTIVE'),
-      p(4, 'eventData:'),
-      p(5, `name: ${deployedName(folder)}-apig`),
-      p(5, 'groupName: ${vars.apiGroup}'),
-      p(5, 'auth: None'),
-      p(5, 'protocol: HTTPS'),
-      p(5, `timeout: ${APIG_TIMEOUT_MS}`),
-    );
-  } else {
-    out.push(
+      p(3, 'trigger:'),
       p(4, 'triggerTypeCode: TIMER'),
       p(4, 'status: ACTIVE'),
       p(4, 'eventData:'),
@@ -116,18 +165,19 @@ function service(folder: string, plan: FunctionPlan): string[] {
   return out;
 }
 
-/** The whole s.yaml for these function folders. Throws when a folder has no plan. */
-export function renderSyaml(folders: string[]): string {
+/**
+ * The whole s.yaml for these function folders, around `merchantBlock` (from {@link extractMerchantBlock}
+ * of the current file; default: the template's). Throws when a folder has no plan.
+ */
+export function renderSyaml(folders: string[], merchantBlock: string = defaultMerchantBlock()): string {
   const lines = [
-    '# Generated by `kg build --write-syaml` from infra/build/deployPlan.ts: edit that table, not this file.',
-    '# Fill in vars (or override with `s deploy` variables) and export the secrets of encryptedUserData',
-    '# in the shell that runs `s deploy`. See docs/deploy.md.',
+    '# Generated by `kg build --write-syaml` from infra/build/deployPlan.ts, except the merchant block',
+    '# below. Deploy with `npx kg deploy` (it fills ${env(...)} and checks every value first), routes with',
+    '# `npx kg apig`. See docs/deploy.md.',
     'edition: 1.0.0',
     'name: koogallery-merchant-kit',
-    'access: default',
     '',
-    'vars:',
-    ...VARS.flatMap(([k, v, why]) => [`  # ${why}`, `  ${k}: ${q(v)}`]),
+    merchantBlock,
     '',
     'services:',
   ];

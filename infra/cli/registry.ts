@@ -20,9 +20,11 @@ import { command as order } from './commands/order';
 import { command as usage } from './commands/usage';
 import { command as doctor } from './commands/doctor';
 import { command as build } from './commands/build';
+import { command as deploy } from './commands/deploy';
+import { command as rollback } from './commands/rollback';
 import { command as bench } from './commands/bench';
 import { command as apig } from '../apig/command';
 
 export const commands: CliCommand[] = [
-  sign, verify, encrypt, decrypt, keygen, serve, simulate, idp, openapi, log, failures, kit, worker, order, usage, doctor, build, bench, apig,
+  sign, verify, encrypt, decrypt, keygen, serve, simulate, idp, openapi, log, failures, kit, worker, order, usage, doctor, build, deploy, rollback, bench, apig,
 ];

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { BundleError, bundleFunctions, formatBundleReport } from '../../build/bundle';
 import { listFunctionNames } from '../../build/functionNames';
 import { projectRoot } from '../../build/projectRoot';
-import { renderSyaml } from '../../build/renderSyaml';
+import { extractMerchantBlock, renderSyaml } from '../../build/renderSyaml';
 import { EXIT, parseCliArgs, type CliCommand } from '../command';
 
 const usage = `kg build [--out DIR] [--only NAME,NAME] [--write-syaml]
@@ -19,7 +19,8 @@ gzip bytes per function and writes DIR/bundle-report.json. Exits 1 when esbuild 
 
   --out DIR        output folder (default dist)
   --only LIST      comma-separated function folders to build
-  --write-syaml    regenerate s.yaml from infra/build/deployPlan.ts (otherwise only checked)
+  --write-syaml    regenerate s.yaml from infra/build/deployPlan.ts (otherwise only checked);
+                   the merchant block (access, vars) is kept byte for byte
 `;
 
 export const command: CliCommand = {
@@ -51,12 +52,14 @@ export const command: CliCommand = {
     io.out(`wrote ${join(outDir, 'bundle-report.json')}\n`);
 
     const syamlPath = join(root, 's.yaml');
-    const expected = renderSyaml(listFunctionNames(functionsDir));
+    const current = existsSync(syamlPath) ? readFileSync(syamlPath, 'utf8') : undefined;
+    const merchant = current === undefined ? undefined : extractMerchantBlock(current);
+    const expected = renderSyaml(listFunctionNames(functionsDir), merchant);
     if (values['write-syaml']) {
       writeFileSync(syamlPath, expected);
       io.out(`wrote ${syamlPath}\n`);
-    } else if (!existsSync(syamlPath) || readFileSync(syamlPath, 'utf8') !== expected) {
-      io.err('warning: s.yaml does not match functions/ and infra/build/deployPlan.ts; run `kg build --write-syaml`\n');
+    } else if (current !== expected) {
+      io.err('warning: the generated part of s.yaml does not match functions/ and infra/build/deployPlan.ts; run `kg build --write-syaml` (your vars are kept)\n');
     }
     return EXIT.ok;
   },

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { setupApig } from '../../../infra/apig/setup';
 import { routesOf } from '../../../infra/build/deployPlan';
 import type { CliIo } from '../../../infra/cli/command';
 import { startFakeApig, type FakeApig } from './fakeApig';
+import { startFakeProject, type FakeProject } from './fakeServerlessDevs';
 
 const AK = 'AKFAKEAPIG0001';
 const SK = 'sk-fake-apig-secret-do-not-log';
@@ -43,7 +44,12 @@ describe('setupApig', () => {
     expect(fake.apis.map((a) => `${a.req_method} ${a.req_uri}`).sort()).toEqual(expectedRoutes);
     expect(fake.apis.every((a) => a.group_id === GROUP_ID && a.publish_id)).toBe(true);
     const produce = fake.apis.find((a) => a.req_uri === '/' && a.req_method === 'POST')!;
-    expect(produce.backend).toMatchObject({ function_urn: `urn:fss:cn-north-4:${PROJECT}:function:default:kg-produce:latest`, invocation_type: 'sync' });
+    expect(produce.backend).toMatchObject({
+      function_urn: `urn:fss:cn-north-4:${PROJECT}:function:default:kg-produce:latest`,
+      // Traffic follows the alias kg deploy moves and kg rollback moves back.
+      alias_urn: `urn:fss:cn-north-4:${PROJECT}:function:default:kg-produce:!live`,
+      invocation_type: 'sync',
+    });
     // domain + certificate + one per route + one publish
     expect(mutationCount(first)).toBe(2 + expectedRoutes.length + 1);
     expect(fake.mutations).toHaveLength(mutationCount(first));
@@ -136,5 +142,55 @@ describe('kg apig', () => {
     expect(out2.join('')).toMatch(/^0 change\(s\)$/m);
     expect([...out1, ...out2, ...err].join('')).not.toContain(SK);
     expect(fake.groups.get(GROUP_ID)!.url_domains[0]!.domain).toBe('saas.example.com');
+  });
+});
+
+describe('kg apig --dry-run on the dedicated gateway by default', () => {
+  let project: FakeProject;
+  beforeEach(() => {
+    project = startFakeProject();
+  });
+  afterEach(() => project.close());
+
+  async function run(args: string[], root: string) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = {
+      readStdin: async () => {
+        throw new Error('kg apig must not prompt');
+      },
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+      env: { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK, KG_PROJECT_ROOT: root },
+    };
+    const code = await apigCommand.run(args, io).catch((e: unknown) => e);
+    return { code, out: out.join(''), err: err.join('') };
+  }
+
+  it('plans the dedicated gateway of vars.apigInstanceId, region, group and domain from s.yaml, with no prompt and no change', async () => {
+    const r = await run(['--project-id', PROJECT, '--endpoint', fake.url, '--dry-run'], project.root);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^plan for the dedicated gateway inst-abc, region cn-north-4, group kg-api-group; backends: alias live$/m);
+    expect(r.out).toMatch(/planned +bind domain saas\.merchant\.cn/);
+    for (const route of routesOf(['produce'])) expect(r.out).toContain(`planned  create API ${route.method} ${route.path} -> produce`);
+    expect(r.out).toMatch(/^0 change\(s\)$/m);
+    expect(fake.mutations).toEqual([]);
+    expect(fake.rejected).toBe(0);
+    expect(r.out + r.err).not.toContain(SK);
+  });
+
+  it('refuses, rather than falling back to the shared gateway, when no instance id is known', async () => {
+    const syaml = join(project.root, 's.yaml');
+    writeFileSync(syaml, readFileSync(syaml, 'utf8').replace('apigInstanceId: inst-abc', 'apigInstanceId: "<apig-instance-id>"'));
+    const r = await run(['--project-id', PROJECT, '--endpoint', fake.url, '--dry-run'], project.root);
+    expect(String(r.code)).toMatch(/dedicated gateway needs --instance-id/);
+    expect(fake.mutations).toEqual([]);
+  });
+
+  it('plans the legacy shared gateway only when asked with --shared', async () => {
+    const r = await run(['--project-id', PROJECT, '--endpoint', fake.url, '--dry-run', '--shared'], project.root);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^plan for the shared gateway \(legacy\)/m);
+    expect(fake.mutations).toEqual([]);
   });
 });

@@ -83,9 +83,24 @@ describe('kg build', () => {
     fn('provision-worker', GOOD);
     expect((await run(['--write-syaml'])).code).toBe(0);
     const syaml = parseYamlSubset(readFileSync(join(project, 's.yaml'), 'utf8'));
-    expect(scalarAt(syaml, 'services', 'produce', 'props', 'trigger', 'triggerTypeCode')).toBe('APIG');
+    expect(scalarAt(syaml, 'services', 'produce', 'props', 'trigger', 'triggerTypeCode')).toBeUndefined();
     expect(scalarAt(syaml, 'services', 'provision-worker', 'props', 'trigger', 'triggerTypeCode')).toBe('TIMER');
     expect((await run([])).err).toBe('');
+  });
+
+  it('neither warns about nor overwrites the merchant\'s vars', async () => {
+    fn('produce', GOOD);
+    expect((await run(['--write-syaml'])).code).toBe(0);
+    const path = join(project, 's.yaml');
+    const edited = readFileSync(path, 'utf8').replace('vpcId: "<vpc-id>"', 'vpcId: vpc-mine   # from the VPC console');
+    writeFileSync(path, edited);
+    expect((await run([])).err).toBe('');
+    fn('provision-worker', GOOD);
+    expect((await run([])).err).toMatch(/s\.yaml does not match/);
+    expect((await run(['--write-syaml'])).code).toBe(0);
+    const regenerated = readFileSync(path, 'utf8');
+    expect(regenerated).toContain('vpcId: vpc-mine   # from the VPC console');
+    expect(regenerated).toMatch(/^  provision-worker:$/m);
   });
 
   it('exits 1 with the esbuild error when a function does not compile', async () => {

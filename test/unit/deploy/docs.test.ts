@@ -63,3 +63,35 @@ describe('merchant docs agree with the code', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+describe('deploy guide (issue 14)', () => {
+  const guide = text['docs/deploy.md']!;
+  const readme = text['README.md']!;
+
+  it('deploys with kg deploy and the pinned Serverless Devs, never a global s or a second s deploy', () => {
+    expect(guide).toMatch(/npx kg deploy/);
+    expect(guide).toMatch(/kg rollback/);
+    for (const doc of [guide, readme]) {
+      expect(doc).not.toMatch(/npm i(nstall)? -g @serverless-devs/);
+      expect(doc).not.toMatch(/^s deploy/m);
+    }
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    expect(pkg.devDependencies['@serverless-devs/s']).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('lists IAM permissions, where each id is, one place for credentials and the LTS log group', () => {
+    expect(guide).toMatch(/IAM permissions of the deploying user/);
+    expect(guide).toMatch(/FunctionGraph FullAccess/);
+    expect(guide).toMatch(/APIG FullAccess/);
+    expect(guide).toMatch(/project id .*My Credentials/);
+    expect(guide).toMatch(/Credentials, one place/);
+    expect(guide).toMatch(/ltsGroupId/);
+    expect(guide).toMatch(/host inside the VPC/i);
+  });
+
+  it('cites a design page that is in the repository', () => {
+    const arch = readFileSync(join(root, 'docs/architecture.md'), 'utf8');
+    expect(arch).toMatch(/\(design\.md\)/);
+    for (const doc of [guide, readme]) expect(doc).not.toMatch(/\bDESIGN\.md\b/);
+  });
+});

@@ -103,7 +103,7 @@ describe('kg doctor', () => {
   function run(env: NodeJS.ProcessEnv, args: string[]) {
     const out: string[] = [];
     const io: CliIo = { readStdin: async () => Buffer.alloc(0), out: (t) => out.push(t), err: (t) => out.push(t), env };
-    return doctor.run(args, io).then((code) => ({ code, text: out.join('') }));
+    return doctor.run(['--env', ...args], io).then((code) => ({ code, text: out.join('') }));
   }
 
   it('exits 0 with only ok lines for a sound configuration (Redis skipped)', async () => {

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFunctions } from '../../../infra/build/bundle';
 import { DEPLOY_PLAN, deployedName, planFor, routesOf } from '../../../infra/build/deployPlan';
 import { listFunctionNames } from '../../../infra/build/functionNames';
-import { ENCRYPTED_SETTINGS, renderSyaml } from '../../../infra/build/renderSyaml';
+import { resolveDeployment } from '../../../infra/build/deploySettings';
+import { defaultMerchantBlock, ENCRYPTED_SETTINGS, extractMerchantBlock, FGS_COMPONENT, MERCHANT_BEGIN, MERCHANT_END, renderSyaml } from '../../../infra/build/renderSyaml';
+import { CONFIG_KEYS } from '../../../shared/platform/config';
 import { mapAt, parseYamlSubset, scalarAt, YamlSubsetError, type YamlMap } from '../../../infra/build/yamlSubset';
 
 const root = resolve(__dirname, '../../..');
@@ -18,7 +20,7 @@ const syaml = parseYamlSubset(syamlText);
 const services = mapAt(syaml, 'services');
 const serviceNames = Object.keys(services);
 
-/** DESIGN.md §1, written out independently of infra/build/deployPlan.ts. */
+/** docs/design.md (the route table), written out independently of infra/build/deployPlan.ts. */
 const DESIGN_ROUTES: Record<string, string[]> = {
   produce: ['POST /', 'GET /'],
   'tenant-sync': ['POST /produceAPI/v2/tenantSync', 'POST /produceAPI/tenantSync'],
@@ -60,7 +62,7 @@ describe('parseYamlSubset', () => {
 });
 
 describe('deployPlan', () => {
-  it.each(Object.entries(DESIGN_ROUTES))('routes %s to the paths of DESIGN.md §1', (folder, routes) => {
+  it.each(Object.entries(DESIGN_ROUTES))('routes %s to the paths of the design', (folder, routes) => {
     expect(routesOf([folder]).map((r) => `${r.method} ${r.path}`)).toEqual(routes);
   });
 
@@ -80,7 +82,8 @@ describe('deployPlan', () => {
 });
 
 function checkService(name: string, svc: YamlMap): void {
-  expect(scalarAt(svc, 'component')).toBe('fgs');
+  expect(scalarAt(svc, 'component')).toBe(FGS_COMPONENT);
+  expect(FGS_COMPONENT).toMatch(/^fgs@\d+\.\d+\.\d+$/);
   const fn = mapAt(svc, 'props', 'function');
   expect(scalarAt(fn, 'functionName')).toBe(deployedName(name));
   expect(scalarAt(fn, 'runtime')).toBe('Node.js20.15');
@@ -89,17 +92,18 @@ function checkService(name: string, svc: YamlMap): void {
   expect(scalarAt(fn, 'agencyName')).toBe('${vars.agency}');
   expect(scalarAt(fn, 'funcVpc', 'vpcId')).toBe('${vars.vpcId}');
   expect(scalarAt(fn, 'funcVpc', 'subnetId')).toBe('${vars.subnetId}');
+  expect(fn).toMatchObject({ ltsGroupId: '${vars.ltsGroupId}', ltsStreamId: '${vars.ltsStreamId}', ltsStreamName: '${vars.ltsStreamName}' });
   const secrets = mapAt(fn, 'encryptedUserData');
   expect(Object.keys(secrets).sort()).toEqual([...ENCRYPTED_SETTINGS].sort());
   for (const k of ENCRYPTED_SETTINGS) expect(secrets[k]).toBe(`\${env(${k})}`);
   const plain = mapAt(fn, 'environmentVariables');
   for (const k of ENCRYPTED_SETTINGS) expect(plain).not.toHaveProperty(k);
-  const trigger = mapAt(svc, 'props', 'trigger');
   const plan = planFor(name).trigger;
   if (plan.kind === 'endpoint') {
-    expect(scalarAt(trigger, 'triggerTypeCode')).toBe('APIG');
-    expect(mapAt(trigger, 'eventData')).toMatchObject({ groupName: '${vars.apiGroup}', auth: 'None', protocol: 'HTTPS', timeout: '5000' });
+    // No APIG trigger at all: no trigger name for the component to mismatch, routes come from kg apig.
+    expect(mapAt(svc, 'props')).not.toHaveProperty('trigger');
   } else {
+    const trigger = mapAt(svc, 'props', 'trigger');
     expect(scalarAt(trigger, 'triggerTypeCode')).toBe('TIMER');
     expect(['Rate', 'Cron']).toContain(scalarAt(trigger, 'eventData', 'scheduleType'));
     expect(scalarAt(trigger, 'eventData', 'schedule')).toBe(plan.schedule);
@@ -128,8 +132,80 @@ describe('s.yaml', () => {
   it('keeps endpoint and timer kinds for a rendering of every planned function', () => {
     const all = parseYamlSubset(renderSyaml(Object.keys(DEPLOY_PLAN)));
     for (const name of Object.keys(DEPLOY_PLAN)) checkService(name, mapAt(all, 'services', name));
-    for (const name of Object.keys(DESIGN_ROUTES)) expect(scalarAt(all, 'services', name, 'props', 'trigger', 'triggerTypeCode')).toBe('APIG');
+    for (const name of Object.keys(DESIGN_ROUTES)) expect(mapAt(all, 'services', name, 'props')).not.toHaveProperty('trigger');
     for (const name of TIMER_FUNCTIONS) expect(scalarAt(all, 'services', name, 'props', 'trigger', 'triggerTypeCode')).toBe('TIMER');
+  });
+});
+
+describe('s.yaml rendering for every planned function', () => {
+  const every = Object.keys(DEPLOY_PLAN);
+  const text = renderSyaml(every);
+
+  it('has no APIG trigger anywhere, so a second s deploy has no trigger to create again', () => {
+    expect(text).not.toMatch(/triggerTypeCode: APIG|groupName:/);
+    const triggerNames = every.flatMap((n) => {
+      const name = scalarAt(parseYamlSubset(text), 'services', n, 'props', 'trigger', 'eventData', 'name');
+      return name === undefined ? [] : [name];
+    });
+    // Only the timers keep a trigger, named after their function.
+    expect(triggerNames.sort()).toEqual(TIMER_FUNCTIONS.map((n) => `${deployedName(n)}-timer`).sort());
+  });
+
+  it.each(every)('gives %s every secret, resolved from the environment', (name) => {
+    const env = Object.fromEntries(ENCRYPTED_SETTINGS.map((k, i) => [k, `secret-${i}-${name}`]));
+    const fn = resolveDeployment(text, env).functions.find((f) => f.service === name)!;
+    for (const [i, k] of ENCRYPTED_SETTINGS.entries()) {
+      expect(fn.settings.find((s) => s.name === k)).toMatchObject({ value: `secret-${i}-${name}`, secret: true, source: `environment ${k}` });
+    }
+  });
+
+  it('lists every secret-like setting of the configuration as encrypted user data', () => {
+    const commandOnly = new Set(['KG_RSA_PRIVATE_KEYS']);
+    const secretLike = CONFIG_KEYS.filter((k) => /KEY|SECRET|PASSWORD|_AK$|_SK$|AUTH_VALUES/.test(k) && !commandOnly.has(k));
+    expect(secretLike.filter((k) => !(ENCRYPTED_SETTINGS as readonly string[]).includes(k))).toEqual([]);
+  });
+});
+
+describe('merchant block', () => {
+  const folders2 = ['produce', 'provision-worker'];
+  const edited = [
+    MERCHANT_BEGIN,
+    '# my own note, with   odd spacing   kept',
+    'access: huawei-prod',
+    '',
+    'vars:',
+    '  region: ap-southeast-1',
+    "  vpcId: 'vpc-0abc'   # trailing comment",
+    '  subnetId: "subnet-1"',
+    '  domain: saas.merchant.cn',
+    '  myExtra: "kept too"',
+    '',
+    MERCHANT_END,
+  ].join('\n');
+
+  it('survives regeneration byte for byte, and regeneration changes only the generated part', () => {
+    const first = renderSyaml(folders2, edited);
+    expect(first).toContain(`\n${edited}\n`);
+    const again = renderSyaml(['produce', 'provision-worker', 'tenant-sync'], extractMerchantBlock(first));
+    expect(extractMerchantBlock(again)).toBe(edited);
+    expect(again.replace(edited, 'X')).toBe(renderSyaml(['produce', 'provision-worker', 'tenant-sync'], 'X'));
+  });
+
+  it('is the template default in a fresh file, and the repository s.yaml uses the markers', () => {
+    expect(extractMerchantBlock(renderSyaml(folders2))).toBe(defaultMerchantBlock());
+    expect(syamlText).toContain(MERCHANT_BEGIN);
+    expect(syamlText).toContain(MERCHANT_END);
+  });
+
+  it('takes over the vars of an s.yaml from before the markers byte for byte, adding only new vars', () => {
+    const legacyVars = 'access: default\n\nvars:\n  # mine\n  region: cn-south-1\n  vpcId: "vpc-9"\n  ltsGroupId: ""\n';
+    const legacy = `# old header\nedition: 1.0.0\nname: x\n${legacyVars}\nservices:\n  produce:\n    component: fgs\n`;
+    const block = extractMerchantBlock(legacy)!;
+    expect(block.startsWith(`${MERCHANT_BEGIN}\n${legacyVars.trimEnd()}\n`)).toBe(true);
+    expect(block).toMatch(/^  apigInstanceId: /m);
+    expect(block.match(/^  ltsGroupId:/gm)).toHaveLength(1);
+    const vars = mapAt(parseYamlSubset(renderSyaml(folders2, block)), 'vars');
+    expect(vars).toMatchObject({ region: 'cn-south-1', vpcId: 'vpc-9', ltsGroupId: '' });
   });
 });
 
