@@ -1,7 +1,7 @@
 /**
  * `kg bench`: bundle size and load time per function, requests per second of the local server against
  * a null handler, and Redis round trips per callback. Figures are reported, never asserted; targets
- * (DESIGN.md §9) are printed next to them.
+ * (docs/design.md §9) are printed next to them.
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -16,7 +16,7 @@ import { startBenchRedis } from './redisProcess';
 import { measureRoundTrips, type RoundTripFigure } from './roundTrips';
 import { round } from './stats';
 
-/** Budgets of DESIGN.md §9, reported next to the figures. */
+/** Budgets of docs/design.md §9, reported next to the figures. */
 export const BUDGETS: Readonly<Record<string, { maxBytes: number; maxAddedLoadMs: number }>> = {
   produce: { maxBytes: 250 * 1024, maxAddedLoadMs: 40 },
 };

@@ -41,7 +41,7 @@ function carriesCredentials(model: ResponseModel): boolean {
 
 /**
  * IVs for re-encoding a stored answer under another key: derived from that key and the stored body, so
- * every retry verified by the same key gets the same bytes (DESIGN §4), as a retry under the original
+ * every retry verified by the same key gets the same bytes (docs/design.md §4), as a retry under the original
  * key does. Alphanumeric, 16 characters, like the random ones.
  */
 function replayIvs(key: string, storedBody: string): () => string {

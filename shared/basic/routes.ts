@@ -1,5 +1,5 @@
 /**
- * Where `produce` answers: the production address itself, V2 by POST and V1 by GET (DESIGN.md §1).
+ * Where `produce` answers: the production address itself, V2 by POST and V1 by GET (docs/design.md §1).
  * @module
  */
 import type { Route } from '../callback/spec';

@@ -12,7 +12,7 @@ import type { ResultCode } from '../core/resultCodes';
 import type { Sealer } from '../security/dataSeal';
 import type { PayloadForm } from '../security/verifyResult';
 
-/** One public route: method and path under the production address (DESIGN.md §1). */
+/** One public route: method and path under the production address (docs/design.md §1). */
 export interface Route {
   method: 'GET' | 'POST';
   path: string;

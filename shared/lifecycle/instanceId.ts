@@ -1,6 +1,6 @@
 /**
  * Deterministic instance identity: the same order line always names the same instance, from any
- * function instance, before the store is touched (DESIGN §4).
+ * function instance, before the store is touched (docs/design.md §4).
  * @module
  */
 import { createHash } from 'node:crypto';

@@ -10,7 +10,7 @@ import { EXIT, parseCliArgs, UsageError, type CliCommand } from '../command';
 
 const usage = `kg bench [--runs N] [--concurrency N] [--duration S] [--out DIR] [--skip-load] [--skip-rps] [--skip-redis]
 
-Figures, not pass/fail (targets of DESIGN.md §9 are shown next to them):
+Figures, not pass/fail (targets of docs/design.md §9 are shown next to them):
   (a) every function bundled into DIR: bytes, gzip bytes, and module load time over bare node
       (median of N spawns of node -e "require(bundle)" minus median of N bare spawns);
   (b) requests per second of the local server (on a real redis-server started for the run) under the

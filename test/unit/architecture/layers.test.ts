@@ -1,5 +1,5 @@
 /**
- * The layering rule of DESIGN.md §2, checked on every static import and re-export in `shared/**`:
+ * The layering rule of docs/design.md §2, checked on every static import and re-export in `shared/**`:
  * a module imports its own layer or a lower one, never a higher one; `shared/` never imports
  * `functions/` or `infra/`; lifecycle, kit rules, protocol and security reach no I/O module (directly,
  * or through what they import at run time); and one interface (basic, kit) never imports another's files.
@@ -69,7 +69,7 @@ const IO_FREE_GROUPS = new Set(['lifecycle', 'kit rules', 'protocol', 'security'
  */
 const IO_MODULES = new Set(['http', 'https', 'http2', 'net', 'tls', 'dgram', 'fs', 'child_process', 'ioredis', 'undici']);
 
-/** Signed-callback interfaces: none may import another's files (DESIGN §2, "the engine is wrong"). */
+/** Signed-callback interfaces: none may import another's files (docs/design.md §2, "the engine is wrong"). */
 const INTERFACES = new Set(['basic', 'kit']);
 
 /** Where a module sits: its layer and its group (the directory, or `kit rules`). */
@@ -190,7 +190,7 @@ function checkLayers(files: ReadonlyMap<string, string>, exists: (path: string) 
   for (const from of shared) {
     const place = placeOf(from);
     if (!place) {
-      violations.push({ rule: 'unclassified', from, line: 0, to: '', detail: 'no layer in DESIGN §2 names this file: place it in the table of layers.test.ts' });
+      violations.push({ rule: 'unclassified', from, line: 0, to: '', detail: 'no layer in docs/design.md §2 names this file: place it in the table of layers.test.ts' });
     }
     for (const imp of parseImports(from, files.get(from) ?? '')) {
       if (!imp.specifier.startsWith('.')) {
@@ -461,7 +461,7 @@ describe('checkLayers (the checker itself)', () => {
   });
 });
 
-describe('shared/ layering (DESIGN §2)', () => {
+describe('shared/ layering (docs/design.md §2)', () => {
   const paths = listTs('shared');
   const report = checkLayers(new Map(paths.map((p) => [p, readFileSync(posix.join(ROOT, p), 'utf8')])), isFile);
 
@@ -474,7 +474,7 @@ describe('shared/ layering (DESIGN §2)', () => {
   });
 
   it('has no import that runs up a layer, leaves shared/, crosses interfaces, does I/O where none belongs, or escapes the table', () => {
-    const message = `layering violations (DESIGN §2):\n${formatViolations(report.violations)}`;
+    const message = `layering violations (docs/design.md §2):\n${formatViolations(report.violations)}`;
     expect(report.violations, message).toEqual([]);
   });
 });
