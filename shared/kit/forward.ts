@@ -16,6 +16,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { ConfigError, KgError } from '../core/errors';
 import { RESULT } from '../core/resultCodes';
 import type { Config } from '../platform/config';
+import { isLoopbackHost } from '../platform/loopback';
 import type { KitChange } from './model';
 
 /** What one forward carries. */
@@ -69,8 +70,7 @@ export function createKitForwarder(config: Config, clock: () => number = Date.no
   } catch {
     throw new ConfigError('invalid setting KG_KIT_FORWARD_URL: not a URL');
   }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname);
-  if (target.protocol !== 'https:' && !(target.protocol === 'http:' && loopback)) {
+  if (target.protocol !== 'https:' && !(target.protocol === 'http:' && isLoopbackHost(target.hostname))) {
     throw new ConfigError('invalid setting KG_KIT_FORWARD_URL: https is required (http only for a loopback host)');
   }
   const timeoutMs = config.KG_KIT_FORWARD_TIMEOUT_MS;

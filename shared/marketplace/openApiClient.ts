@@ -8,6 +8,8 @@
  * @module
  */
 import { ConfigError } from '../core/errors';
+import { readBoundedText } from '../platform/boundedBody';
+import { isLoopbackHost } from '../platform/loopback';
 import { silentLogger, type Logger } from '../platform/logger';
 import { sdkDate, signAkSk } from './akskSigner';
 import {
@@ -91,11 +93,6 @@ export interface OpenApiClient {
   call(request: OpenApiRequest): Promise<OpenApiAnswer>;
 }
 
-/** True for a host name that is this machine. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
 
 /**
  * Parses `KG_OPENAPI_ENDPOINT` into base URLs, main first, adding the documented fallback for the China and
@@ -212,25 +209,6 @@ export function abnormalRecords(json: Record<string, unknown>): AbnormalRecord[]
   return out;
 }
 
-/** Reads at most {@link MAX_ANSWER_BYTES} of a body as UTF-8. */
-async function readBounded(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw new MarketplaceUnavailableError('INVALID_ANSWER', `answer larger than ${MAX_ANSWER_BYTES} bytes`, { httpStatus: response.status });
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** Resolves after `ms`, or at once when `signal` aborts. */
 function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -282,7 +260,9 @@ export function createOpenApiClient(options: OpenApiClientOptions): OpenApiClien
         redirect: 'manual',
       });
       status = response.status;
-      text = await readBounded(response);
+      const read = await readBoundedText(response, MAX_ANSWER_BYTES);
+      if (read === undefined) throw new MarketplaceUnavailableError('INVALID_ANSWER', `answer larger than ${MAX_ANSWER_BYTES} bytes`, { httpStatus: response.status });
+      text = read;
     } catch (err) {
       if (err instanceof MarketplaceError) throw err;
       const why = timeout.aborted

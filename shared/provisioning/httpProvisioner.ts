@@ -9,6 +9,7 @@
  * @module
  */
 import { ConfigError, ProvisionerError } from '../core/errors';
+import { readBoundedText } from '../platform/boundedBody';
 import type { ProductInfo, RefreshScene } from '../lifecycle/types';
 import { parseBackendAnswer, type BackendAnswer } from './backendAnswer';
 import type { ProvisionedApp, Provisioner, ProvisionRefusal, ProvisionRequest } from './Provisioner';
@@ -48,25 +49,6 @@ function baseUrl(url: string): URL {
   // fetch refuses URLs with credentials; say so at start-up rather than on the first order.
   if (parsed.username !== '' || parsed.password !== '') throw new ConfigError('invalid setting KG_PROVISIONER_URL: must not contain user name or password');
   return parsed;
-}
-
-/** Reads at most {@link MAX_ANSWER_BYTES} of the body as UTF-8. */
-async function readBounded(response: Response, step: ProvisionerStep): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw new ProvisionerError(`provisioner ${step}: backend answer is larger than ${MAX_ANSWER_BYTES} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
@@ -123,7 +105,9 @@ export function createHttpProvisioner(options: HttpProvisionerOptions): Provisio
         await response.body?.cancel().catch(() => undefined);
         throw new ProvisionerError(`provisioner ${step}: backend answered HTTP ${status}`);
       }
-      text = await readBounded(response, step);
+      const read = await readBoundedText(response, MAX_ANSWER_BYTES);
+      if (read === undefined) throw new ProvisionerError(`provisioner ${step}: backend answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+      text = read;
     } catch (err) {
       if (err instanceof ProvisionerError) throw err;
       const aborted = whyAborted(err);

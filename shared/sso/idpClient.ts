@@ -8,6 +8,7 @@
  * @module
  */
 import { maxLength, minLength, nullable, number, object, optional, safeParse, string, union } from 'zod/mini';
+import { readBoundedText } from '../platform/boundedBody';
 import { SsoError, type SsoReason } from './errors';
 import { idpEndpoint } from './urls';
 
@@ -105,25 +106,6 @@ const userAnswer = object({
 
 const errorAnswer = object({ error: text(128) });
 
-/** Reads at most `limit` bytes of the body; undefined when it is longer. */
-async function readBounded(res: Response, limit: number): Promise<string | undefined> {
-  const reader = res.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function parseJson(body: string): unknown {
   try {
     return JSON.parse(body);
@@ -163,7 +145,7 @@ export function createIdpClient(options: IdpClientOptions): IdpClient {
         await res.body?.cancel().catch(() => undefined);
         throw new IdpError('failed', `${step}: the IdP answered a redirect (HTTP ${res.status}), not followed`, { status: res.status });
       }
-      const body = await readBounded(res, MAX_IDP_ANSWER_BYTES);
+      const body = await readBoundedText(res, MAX_IDP_ANSWER_BYTES);
       if (body === undefined) throw new IdpError('failed', `${step}: the IdP answer is larger than ${MAX_IDP_ANSWER_BYTES} bytes`, { status: res.status });
       return { status: res.status, body };
     } catch (err) {

@@ -6,7 +6,8 @@
 import { ConfigError } from '../core/errors';
 import { requireSetting, type Config } from '../platform/config';
 import { STATE_COOKIE } from './state';
-import { isLoopbackHost, webUrl } from './urls';
+import { isLoopbackHost } from '../platform/loopback';
+import { webUrl } from './urls';
 
 /** What reading and renewing a session needs. */
 export interface SessionSettings {

@@ -4,12 +4,7 @@
  * never from a request; the unified login URL carries `ind=UNOP&appId=` after its fragment's path.
  * @module
  */
-
-/** Whether `hostname` (as `URL.hostname` gives it) names this machine: `localhost`, `127.0.0.0/8`, `::1`. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
+import { isLoopbackHost } from '../platform/loopback';
 
 /** An absolute https URL, or http to a loopback host, without user info; undefined otherwise. */
 export function webUrl(text: string): URL | undefined {

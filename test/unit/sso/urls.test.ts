@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readCookie, setCookie, clearCookie } from '../../../shared/sso/cookies';
 import { ssoRouteOf } from '../../../shared/sso/routes';
-import { idpBase, idpEndpoint, isLoopbackHost, unifiedLoginUrl, webUrl } from '../../../shared/sso/urls';
+import { isLoopbackHost } from '../../../shared/platform/loopback';
+import { idpBase, idpEndpoint, unifiedLoginUrl, webUrl } from '../../../shared/sso/urls';
 import { fromOrigin, logoutRedirect } from '../../../shared/sso/logoutRoutes';
 import type { HttpRequest } from '../../../shared/platform/apig';
 
