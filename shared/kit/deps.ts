@@ -4,7 +4,7 @@
  * @module
  */
 import type { CallbackDeps } from '../callback/spec';
-import { requireSetting } from '../platform/config';
+import { requireSetting, type Config } from '../platform/config';
 import { splitPemKeys } from '../security/rsaOaep';
 import { createKitForwarder, type KitForwarder } from './forward';
 
@@ -23,10 +23,15 @@ export interface KitOptions {
   kitForwarder?: KitForwarder;
 }
 
-/** The kit's slice of configuration. @throws ConfigError naming a missing or invalid setting */
+/** The kit's own settings (also what `kg doctor` checks). @throws ConfigError naming a missing or invalid setting */
+export function kitSettings(config: Config, clock: () => number = Date.now, options: KitOptions = {}): Pick<KitDeps, 'kitKeys' | 'rsaKeys' | 'forwarder'> {
+  const kitKeys = requireSetting(config, 'KG_KIT_ACCESS_KEY', 'the 联营 kit key bound in the seller console (several: newest first); never the basic key');
+  const pem = config.KG_RSA_PRIVATE_KEY ?? config.KG_RSA_PRIVATE_KEYS;
+  const forwarder = options.kitForwarder ?? createKitForwarder(config, clock);
+  return { kitKeys, rsaKeys: pem ? splitPemKeys(pem) : [], ...(forwarder ? { forwarder } : {}) };
+}
+
+/** The kit's slice of configuration on the shared collaborators. @throws ConfigError naming a missing or invalid setting */
 export function kitDeps(base: CallbackDeps, options: KitOptions = {}): KitDeps {
-  const kitKeys = requireSetting(base.config, 'KG_KIT_ACCESS_KEY', 'the 联营 kit key bound in the seller console (several: newest first); never the basic key');
-  const pem = base.config.KG_RSA_PRIVATE_KEY ?? base.config.KG_RSA_PRIVATE_KEYS;
-  const forwarder = options.kitForwarder ?? createKitForwarder(base.config, base.clock);
-  return { ...base, kitKeys, rsaKeys: pem ? splitPemKeys(pem) : [], ...(forwarder ? { forwarder } : {}) };
+  return { ...base, ...kitSettings(base.config, base.clock, options) };
 }

@@ -8,6 +8,7 @@ import { loadConfig, settingSource, type Config } from '../../../shared/platform
 import { parseDataKeyRing } from '../../../shared/security/dataSeal';
 import { storeTarget } from '../../../shared/store/createStore';
 import { error, ok, warn, type Finding } from './finding';
+import { checkFunctionSettings } from './functionChecks';
 
 /** Result of loading: the config when it loads, and the findings either way. */
 export interface ConfigCheck {
@@ -31,7 +32,7 @@ function keyFindings(c: Config): Finding[] {
   const kit = c.KG_KIT_ACCESS_KEY ?? [];
   if (basic.length === 0) out.push(error('keys', 'KG_ACCESS_KEY is missing: basic-interface signatures cannot be verified', 'copy the key bound to 基础接口 (seller console > 应用工具 > 密钥管理) into encrypted user data'));
   else out.push(ok('keys', `KG_ACCESS_KEY holds ${basic.length} key(s)${basic.length > 1 ? ' (rotation: newest first)' : ''}`));
-  // No function of this kit verifies x-sign yet: an absent kit key is no finding to act on.
+  // Only 联营 joint-operation products deploy the kit functions; functionChecks says whether theirs are complete.
   if (kit.length === 0) out.push(ok('keys', 'KG_KIT_ACCESS_KEY is not set (only 联营 joint-operation products need it)'));
   else out.push(ok('keys', `KG_KIT_ACCESS_KEY holds ${kit.length} key(s)`));
   if (basic.some((k) => kit.includes(k))) out.push(error('keys', 'the same key is in KG_ACCESS_KEY and KG_KIT_ACCESS_KEY', 'the console refuses one key for two interface types: create a second key'));
@@ -115,5 +116,5 @@ function redisSettingFindings(c: Config): Finding[] {
 
 /** Every configuration check. */
 export function checkConfig(c: Config): Finding[] {
-  return [...keyFindings(c), ...dataKeyFindings(c), ...provisionerFindings(c), ...redisSettingFindings(c)];
+  return [...keyFindings(c), ...dataKeyFindings(c), ...provisionerFindings(c), ...redisSettingFindings(c), ...checkFunctionSettings(c)];
 }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 /**
  * A fake Serverless Devs for `kg deploy` / `kg rollback` tests: a project folder with two tiny functions
  * and a rendered s.yaml, and a stub `s` on PATH (a Node script) that appends one JSON line per call to a
@@ -53,11 +54,15 @@ export function merchantBlock(): string {
     .replace('"<lts-stream-id>"', 'lts-stream-1');
 }
 
+const RSA_PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
 /** A good set of secrets: the required ones set, the unused ones exported empty. */
 export function goodSecrets(): Record<string, string> {
   const env: Record<string, string> = Object.fromEntries(ENCRYPTED_SETTINGS.map((k) => [k, '']));
   env.KG_ACCESS_KEY = 'basic-key-0123456789abcdef0123456789';
   env.KG_KIT_ACCESS_KEY = 'kit-key-0123456789abcdef0123456789ab';
+  // A kit key deploys the kit functions, which need the 应用凭证 private key too.
+  env.KG_RSA_PRIVATE_KEY = RSA_PEM;
   env.KG_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
   env.KG_REDIS_PASSWORD = 'redis-password-value-xyz';
   return env;

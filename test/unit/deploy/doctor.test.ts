@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkConfig, loadForDoctor } from '../../../infra/build/doctor/configChecks';
 import type { Finding } from '../../../infra/build/doctor/finding';
@@ -8,9 +9,12 @@ import { command as doctor } from '../../../infra/cli/commands/doctor';
 const BASIC = 'basic-key-0123456789abcdef0123456789';
 const KIT = 'kit-key-0123456789abcdef0123456789ab';
 const DATA_KEY = Buffer.alloc(32, 7).toString('base64');
+// The kit functions need the 应用凭证 private key as soon as a kit key is set.
+const RSA_PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const GOOD: NodeJS.ProcessEnv = {
   KG_ACCESS_KEY: BASIC,
   KG_KIT_ACCESS_KEY: KIT,
+  KG_RSA_PRIVATE_KEY: RSA_PEM,
   KG_DATA_KEY: DATA_KEY,
   KG_FRONTEND_URL_TEMPLATE: 'https://app.merchant.cn/t/{instanceId}',
   KG_ADMIN_URL_TEMPLATE: 'https://admin.merchant.cn/t/{instanceId}',
