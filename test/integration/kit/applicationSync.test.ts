@@ -3,31 +3,21 @@
  * Cluster: add / modify / delete of the (instance, tenant, app) binding, the secret decrypted and sealed at
  * rest, and the idempotency rules, checked through the read API, the stored document and the audit log.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { applicationBody, newBinding, tenantBody, type KitBinding } from '../../../infra/emulator/kitBodies';
 import { listTenants, readTenant, readTenantDoc } from '../../../shared/kit/read';
 import { findApplication } from '../../../shared/kit/view';
 import type { Store } from '../../../shared/store/Store';
-import { auditOf, changing, encryptSecret, kitHarness, kitTargets, rsaPair, versionOf, type KitHarness } from './harness';
+import { auditOf, changing, encryptSecret, kitSuite, kitTargets, rsaPair, versionOf, type KitHarness } from './harness';
 
 const OK = { resultCode: '000000', resultMsg: expect.any(String) };
 
 describe.each(kitTargets())('kit applicationSync on $name', (target) => {
+  const suite = kitSuite(target);
   let store: Store;
   let kit: KitHarness;
   let publicKeyPem: string;
-
-  beforeAll(async () => {
-    await target.start();
-    store = target.store();
-    const pair = rsaPair();
-    publicKeyPem = pair.publicKeyPem;
-    kit = kitHarness({ store, settings: { ...target.settings(), KG_RSA_PRIVATE_KEY: pair.privateKeyPem } });
-  });
-  afterAll(async () => {
-    await store?.close();
-    await target.stop();
-  });
+  beforeAll(() => ({ store, kit, publicKeyPem } = suite));
 
   const app = (b: KitBinding, flag: number, clientId: string, secret: string) => applicationBody(b, flag, clientId, encryptSecret(publicKeyPem, secret));
   const secretOf = async (tenantId: string, instanceId: string, appId: string): Promise<string | undefined> => {

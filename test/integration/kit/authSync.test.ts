@@ -4,12 +4,12 @@
  * reference (top level or inside `extension`), and the idempotency rules, checked through the read API and
  * the audit log.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { authBody, kitUsers, newBinding, orgTree, tenantBody } from '../../../infra/emulator/kitBodies';
 import { listTenants, readTenant, readTenantDoc } from '../../../shared/kit/read';
 import { findUser, userMayLogIn } from '../../../shared/kit/view';
 import type { Store } from '../../../shared/store/Store';
-import { auditOf, changing, kitHarness, kitTargets, versionOf, type KitHarness } from './harness';
+import { auditOf, changing, kitSuite, kitTargets, versionOf, type KitHarness } from './harness';
 
 const OK = { resultCode: '000000', resultMsg: expect.any(String) };
 
@@ -25,18 +25,10 @@ const EXTENSION_USER = {
 };
 
 describe.each(kitTargets())('kit authSync on $name', (target) => {
+  const suite = kitSuite(target, { rsa: false });
   let store: Store;
   let kit: KitHarness;
-
-  beforeAll(async () => {
-    await target.start();
-    store = target.store();
-    kit = kitHarness({ store, settings: target.settings() });
-  });
-  afterAll(async () => {
-    await store?.close();
-    await target.stop();
-  });
+  beforeAll(() => ({ store, kit } = suite));
 
   it('add stores every field of each user, authorised; a repeated add creates nothing new', async () => {
     const b = newBinding('inst-auth-1', 'CS-auth-1', 0);

@@ -4,31 +4,21 @@
  * as the marketplace's retries are) all answer 000000 and leave exactly one record, one entity and one
  * changing audit entry, for every flag of every interface.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { allOrgBody, applicationBody, authBody, kitUsers, newBinding, orgTree, singleOrgBody, tenantBody, type KitBinding } from '../../../infra/emulator/kitBodies';
 import { listTenants, readTenant, readTenantDoc } from '../../../shared/kit/read';
 import type { KitName } from '../../../shared/protocol/schemas/kit';
 import type { Store } from '../../../shared/store/Store';
-import { auditOf, changing, encryptSecret, holdingStore, kitHarness, kitTargets, rsaPair, versionOf, type KitHarness } from './harness';
+import { auditOf, changing, encryptSecret, holdingStore, kitHarness, kitSuite, kitTargets, versionOf, type KitHarness } from './harness';
 
 const N = 50;
 
 describe.each(kitTargets())('kit races on $name', (target) => {
+  const suite = kitSuite(target);
   let store: Store;
   let kit: KitHarness;
   let publicKeyPem: string;
-
-  beforeAll(async () => {
-    await target.start();
-    store = target.store();
-    const pair = rsaPair();
-    publicKeyPem = pair.publicKeyPem;
-    kit = kitHarness({ store, settings: { ...target.settings(), KG_RSA_PRIVATE_KEY: pair.privateKeyPem } });
-  });
-  afterAll(async () => {
-    await store?.close();
-    await target.stop();
-  });
+  beforeAll(() => ({ store, kit, publicKeyPem } = suite));
 
   /**
    * Sends `body` N times at once (fresh nonces), then checks: every answer 000000, N new audit entries of

@@ -6,6 +6,7 @@
  */
 import { constants, createHmac, generateKeyPairSync, publicEncrypt, randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { kitPayload, signKitRequest, signV1KitAuthToken } from '../../../infra/emulator/kitSigner';
 import { kitHandler } from '../../../shared/handlers';
 import type { KitForwarder } from '../../../shared/kit/forward';
@@ -276,6 +277,57 @@ export function kitHarness(options: HarnessOptions): KitHarness {
     send,
     call: (name, body, opts) => send(name, v2Event(name, body, opts)),
     open: (sealed) => sealer.open(sealed),
+  };
+}
+
+/** What {@link kitSuite} sets up on one target; each getter is live from the suite's `beforeAll` on. */
+export interface KitSuite {
+  readonly store: Store;
+  readonly kit: KitHarness;
+  /** The public half of the suite's RSA pair (its private half is the harness's KG_RSA_PRIVATE_KEY). */
+  readonly publicKeyPem: string;
+}
+
+export interface KitSuiteOptions {
+  /** Generate an RSA pair and set KG_RSA_PRIVATE_KEY from it (default true). */
+  rsa?: boolean;
+  /** Extra settings on top of the target's (and the RSA key). */
+  settings?: Record<string, string>;
+}
+
+/**
+ * The per-target setup of a kit suite, registered in the calling `describe`: `beforeAll` starts the target,
+ * takes a store from it, makes an RSA pair (unless `rsa: false`) and a {@link kitHarness} over the store;
+ * `afterAll` resets the MemoryStore clock, closes the store and stops the target.
+ */
+export function kitSuite(target: KitTarget, options: KitSuiteOptions = {}): KitSuite {
+  let store: Store | undefined;
+  let kit: KitHarness | undefined;
+  let publicKeyPem: string | undefined;
+  beforeAll(async () => {
+    await target.start();
+    store = target.store();
+    const settings: Record<string, string> = { ...target.settings() };
+    if (options.rsa !== false) {
+      const pair = rsaPair();
+      publicKeyPem = pair.publicKeyPem;
+      settings.KG_RSA_PRIVATE_KEY = pair.privateKeyPem;
+    }
+    kit = kitHarness({ store, settings: { ...settings, ...options.settings } });
+  });
+  afterAll(async () => {
+    target.clockOffsetMs = 0;
+    await store?.close();
+    await target.stop();
+  });
+  const live = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`kitSuite(${target.name}): ${what} is not set (read it inside a hook or test${what === 'publicKeyPem' ? ', without rsa: false' : ''})`);
+    return value;
+  };
+  return {
+    get store() { return live(store, 'store'); },
+    get kit() { return live(kit, 'kit'); },
+    get publicKeyPem() { return live(publicKeyPem, 'publicKeyPem'); },
   };
 }
 

@@ -3,27 +3,19 @@
  * 3-master Redis Cluster: department add / rename / re-parent / delete, allOrgSync as a full replacement
  * (missing departments removed, the audit naming them), the list quirks of §9, and the idempotency rules.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { allOrgBody, bareKeyOrgText, newBinding, orgTree, singleOrgBody, tenantBody } from '../../../infra/emulator/kitBodies';
 import { listTenants, readTenant, readTenantDoc } from '../../../shared/kit/read';
 import type { Store } from '../../../shared/store/Store';
-import { auditOf, changing, kitHarness, kitTargets, versionOf, type KitHarness } from './harness';
+import { auditOf, changing, kitSuite, kitTargets, versionOf, type KitHarness } from './harness';
 
 const OK = { resultCode: '000000', resultMsg: expect.any(String) };
 
 describe.each(kitTargets())('kit department sync on $name', (target) => {
+  const suite = kitSuite(target, { rsa: false });
   let store: Store;
   let kit: KitHarness;
-
-  beforeAll(async () => {
-    await target.start();
-    store = target.store();
-    kit = kitHarness({ store, settings: target.settings() });
-  });
-  afterAll(async () => {
-    await store?.close();
-    await target.stop();
-  });
+  beforeAll(() => ({ store, kit } = suite));
 
   const departments = async (tenantId: string) => (await readTenant(store, tenantId))?.departments;
 

@@ -4,31 +4,21 @@
  * idempotency rule (a repeated add creates nothing new, a repeated delete succeeds when nothing is there, a
  * delete never checks the instance), checked through the read API and the audit log.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { allOrgBody, applicationBody, authBody, newBinding, singleOrgBody, tenantBody, type KitBinding } from '../../../infra/emulator/kitBodies';
 import { listTenants, readTenant, readTenantDoc } from '../../../shared/kit/read';
 import { instanceTag } from '../../../shared/store/keys';
 import type { Store } from '../../../shared/store/Store';
-import { auditOf, changing, encryptSecret, kitHarness, kitTargets, rsaPair, versionOf, type KitHarness } from './harness';
+import { auditOf, changing, encryptSecret, kitSuite, kitTargets, versionOf, type KitHarness } from './harness';
 
 const OK = { resultCode: '000000', resultMsg: expect.any(String) };
 
 describe.each(kitTargets())('kit tenantSync on $name', (target) => {
+  const suite = kitSuite(target);
   let store: Store;
   let kit: KitHarness;
   let publicKeyPem: string;
-
-  beforeAll(async () => {
-    await target.start();
-    store = target.store();
-    const pair = rsaPair();
-    publicKeyPem = pair.publicKeyPem;
-    kit = kitHarness({ store, settings: { ...target.settings(), KG_RSA_PRIVATE_KEY: pair.privateKeyPem } });
-  });
-  afterAll(async () => {
-    await store?.close();
-    await target.stop();
-  });
+  beforeAll(() => ({ store, kit, publicKeyPem } = suite));
 
   const on = (b: KitBinding, instanceId: string): KitBinding => ({ ...b, instanceId, orderId: `CS-${instanceId}` });
 

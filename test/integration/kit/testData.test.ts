@@ -3,34 +3,23 @@
  * standalone Redis and a 3-master Redis Cluster: verified and validated like real calls, answered 000000,
  * kept under its own tag (`tenantTag(id, true)`) with a TTL of about 30 days, never visible as production data.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { allOrgBody, applicationBody, authBody, newBinding, orgTree, singleOrgBody, tenantBody } from '../../../infra/emulator/kitBodies';
 import { TEST_DATA_TTL_S } from '../../../shared/kit/kitSpec';
 import { listTenants, readTenant, readTenantDoc } from '../../../shared/kit/read';
 import { auditKey, recordKey, tenantTag } from '../../../shared/store/keys';
 import type { Store } from '../../../shared/store/Store';
-import { auditOf, encryptSecret, kitHarness, kitTargets, rsaPair, ttlOf, type KitHarness } from './harness';
+import { auditOf, encryptSecret, kitSuite, kitTargets, ttlOf, type KitHarness } from './harness';
 
 const OK = { resultCode: '000000', resultMsg: expect.any(String) };
 const DAYS_30_S = 30 * 24 * 3600;
 
 describe.each(kitTargets())('kit seller test data on $name', (target) => {
+  const suite = kitSuite(target);
   let store: Store;
   let kit: KitHarness;
   let publicKeyPem: string;
-
-  beforeAll(async () => {
-    await target.start();
-    store = target.store();
-    const pair = rsaPair();
-    publicKeyPem = pair.publicKeyPem;
-    kit = kitHarness({ store, settings: { ...target.settings(), KG_RSA_PRIVATE_KEY: pair.privateKeyPem } });
-  });
-  afterAll(async () => {
-    target.clockOffsetMs = 0;
-    await store?.close();
-    await target.stop();
-  });
+  beforeAll(() => ({ store, kit, publicKeyPem } = suite));
 
   /** The seller's credential application and test account (§4), every call with testFlag 1 and empty ids. */
   async function sellerFlow(tenantId?: string) {

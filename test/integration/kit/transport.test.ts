@@ -4,34 +4,24 @@
  * the kit key that verified), the key ring, the basic key refused with 000001, stale and future timestamps,
  * missing headers and a replayed nonce refused with 000002, and nothing changed by any refused call.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { allOrgBody, applicationBody, authBody, newBinding, singleOrgBody, tenantBody, type KitBinding } from '../../../infra/emulator/kitBodies';
 import { listTenants, readTenant, readTenantDoc } from '../../../shared/kit/read';
 import type { KitName } from '../../../shared/protocol/schemas/kit';
 import type { Store } from '../../../shared/store/Store';
 import {
-  BASIC_KEY, KIT_KEY, KIT_KEY_OLD, KIT_NAMES, auditOf, encryptSecret, expectedBodySign, kitHarness, kitTargets, rsaPair, v1Event, v2Event, versionOf,
+  BASIC_KEY, KIT_KEY, KIT_KEY_OLD, KIT_NAMES, auditOf, encryptSecret, expectedBodySign, kitSuite, kitTargets, v1Event, v2Event, versionOf,
   type KitAnswer, type KitHarness,
 } from './harness';
 
 const OK = { resultCode: '000000', resultMsg: expect.any(String) };
 
 describe.each(kitTargets())('kit wire on $name', (target) => {
+  const suite = kitSuite(target);
   let store: Store;
   let kit: KitHarness;
   let publicKeyPem: string;
-
-  beforeAll(async () => {
-    await target.start();
-    store = target.store();
-    const pair = rsaPair();
-    publicKeyPem = pair.publicKeyPem;
-    kit = kitHarness({ store, settings: { ...target.settings(), KG_RSA_PRIVATE_KEY: pair.privateKeyPem } });
-  });
-  afterAll(async () => {
-    await store?.close();
-    await target.stop();
-  });
+  beforeAll(() => ({ store, kit, publicKeyPem } = suite));
 
   /** Each interface's V1 body (lists as JSON strings, V1's `orgInfo` with `name`). */
   function v1Bodies(b: KitBinding): Record<KitName, Record<string, unknown>> {
