@@ -60,10 +60,6 @@ export function parseGatewayKeyRing(entries: readonly string[]): GatewayKey[] {
   });
 }
 
-function base64url(buf: Buffer): string {
-  return buf.toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-}
-
 /** Decodes one JSON-object part, or undefined. */
 function jsonPart(part: string): Record<string, unknown> | undefined {
   if (!B64_PART.test(part)) return undefined;
@@ -116,7 +112,7 @@ export function verifyGatewayJwt(token: string, ring: readonly GatewayKey[], now
   let keyIndex = -1;
   // Every candidate is computed and compared, so the time taken does not say which one matched.
   for (const c of candidates) {
-    if (constantTimeEqual(base64url(hmacSha256(c.key.sk, input)), received) && keyIndex < 0) keyIndex = c.index;
+    if (constantTimeEqual(hmacSha256(c.key.sk, input).toString('base64url'), received) && keyIndex < 0) keyIndex = c.index;
   }
   if (keyIndex < 0) throw new GatewayAuthError('bad-signature');
   if (nowMs - ts > windowMs) throw new GatewayAuthError('expired');
@@ -131,7 +127,7 @@ export function verifyGatewayJwt(token: string, ring: readonly GatewayKey[], now
  * const headers = { Authorization: `Bearer ${signGatewayJwt('gw-ak', 'gw-sk')}`, 'X-Customer-Id': 'buyer-1' };
  */
 export function signGatewayJwt(ak: string, sk: string, timestampMs: number = Date.now()): string {
-  const part = (v: unknown) => base64url(Buffer.from(JSON.stringify(v), 'utf8'));
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8').toString('base64url');
   const input = `${part({ alg: 'HS256', sign_type: 'SIGN' })}.${part({ api_key: ak, timestamp: timestampMs })}`;
-  return `${input}.${base64url(hmacSha256(sk, input))}`;
+  return `${input}.${hmacSha256(sk, input).toString('base64url')}`;
 }

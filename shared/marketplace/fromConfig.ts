@@ -7,11 +7,6 @@ import { requireSetting, type Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { createOpenApiClient, type OpenApiClient } from './openApiClient';
 
-/** True when the seller's AK/SK are configured (the open API can be called). */
-export function openApiConfigured(config: Config): boolean {
-  return Boolean(config.KG_OPENAPI_AK && config.KG_OPENAPI_SK);
-}
-
 /**
  * Builds the client.
  * @throws ConfigError naming KG_OPENAPI_AK, KG_OPENAPI_SK or KG_OPENAPI_ENDPOINT.

@@ -4,7 +4,8 @@
  * the basic-interface key, (2) the AK/SK payload hash and (3) the HTTP body.
  * @module
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { hmacSha256 } from '../security/hmac';
 import type { AbnormalRecord } from './errors';
 import type { OpenApiClient } from './openApiClient';
 
@@ -69,7 +70,7 @@ export function usageBody(records: readonly UsageWireRecord[]): string {
  * basic-interface key (商家对接密钥), body = the exact text sent.
  */
 export function usageBodySignature(key: string, ts: string, nonce: string, body: string): string {
-  return createHmac('sha256', key).update(`ts=${ts}&nonce=${nonce}&body=${body}`, 'utf8').digest('base64');
+  return hmacSha256(key, `ts=${ts}&nonce=${nonce}&body=${body}`).toString('base64');
 }
 
 /** The three body-signature headers for one attempt: `ts` (epoch ms), `nonce` (UUID), `signature`. */

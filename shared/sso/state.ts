@@ -6,7 +6,8 @@
  * unexpired and carries the same state. Nothing is stored server-side.
  * @module
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual, hmacSha256 } from '../security/hmac';
 
 /** The state cookie's name (fixed; part of the contract). */
 export const STATE_COOKIE = 'kg_sso_state';
@@ -22,12 +23,8 @@ export interface StateClaim {
 
 const SUBKEY_LABEL = 'kg-sso-state/v1';
 
-function subkey(dataKey: Buffer): Buffer {
-  return createHmac('sha256', dataKey).update(SUBKEY_LABEL).digest();
-}
-
 function mac(dataKey: Buffer, payload: string): Buffer {
-  return createHmac('sha256', subkey(dataKey)).update(payload).digest();
+  return hmacSha256(hmacSha256(dataKey, SUBKEY_LABEL), payload);
 }
 
 /**
@@ -66,8 +63,5 @@ export function verifyState(keys: readonly Buffer[], cookieValue: string | undef
   if (typeof claim !== 'object' || claim === null) return undefined;
   const { s, t, e } = claim as { s?: unknown; t?: unknown; e?: unknown };
   if (typeof s !== 'string' || typeof t !== 'string' || typeof e !== 'number' || !(nowMs < e)) return undefined;
-  const a = Buffer.from(s, 'utf8');
-  const b = Buffer.from(state, 'utf8');
-  if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
-  return { tenantId: t };
+  return constantTimeEqual(s, state) ? { tenantId: t } : undefined;
 }

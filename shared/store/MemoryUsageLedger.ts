@@ -5,7 +5,7 @@
  * @module
  */
 import { decodeUsage, decodeWhy, encodeUsage, encodeWhy, UNREADABLE_CODE } from './usageCodec';
-import { metaSuffix, parseCountField, usageMeta, FINGERPRINT_LENGTH } from './usageKeys';
+import { metaSuffix, sortedCounts, tallyCount, usageMeta, FINGERPRINT_LENGTH } from './usageKeys';
 import { MemoryDueSet } from './enrichQueue';
 import { requireFiniteMs } from './limits';
 import type {
@@ -120,18 +120,9 @@ export class MemoryUsageLedger implements UsageLedger {
   }
 
   async counts(): Promise<UsageCount[]> {
-    const byKey = new Map<string, UsageCount>();
-    for (const [f, n] of this.count) {
-      const field = parseCountField(f);
-      if (!field || n <= 0) continue;
-      const key = `${field.instanceId}\u0000${field.hour}`;
-      const row = byKey.get(key) ?? { instanceId: field.instanceId, hour: field.hour, pending: 0, pushed: 0, dead: 0 };
-      if (field.state === 'q') row.pending += n;
-      else if (field.state === 'p') row.pushed += n;
-      else row.dead += n;
-      byKey.set(key, row);
-    }
-    return [...byKey.values()].sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0));
+    const rows = new Map<string, UsageCount>();
+    for (const [field, n] of this.count) tallyCount(rows, field, n);
+    return sortedCounts(rows);
   }
 
   async deadLetters(options: { limit?: number } = {}): Promise<DeadLetter[]> {

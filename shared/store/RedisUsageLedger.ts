@@ -5,11 +5,12 @@
  * @module
  */
 import { StoreUnavailableError } from '../core/errors';
+import { scheduleEnrichment } from './enrichQueue';
 import type { RedisStore } from './RedisStore';
 import { decodeUsage, decodeWhy, encodeUsage, encodeWhy, UNREADABLE_CODE } from './usageCodec';
 import {
   ENRICH_DUE_KEY, ENRICH_TRIES_KEY, USAGE_COUNT_KEY, USAGE_DEAD_KEY, USAGE_META_KEY, USAGE_PENDING_KEY, USAGE_PUSHED_KEY,
-  USAGE_RECORDS_KEY, USAGE_WHY_KEY, parseCountField, usageMeta,
+  USAGE_RECORDS_KEY, USAGE_WHY_KEY, sortedCounts, tallyCount, usageMeta,
 } from './usageKeys';
 import {
   ENRICH_CLAIM, ENRICH_COMPLETE, ENRICH_RETRY, USAGE_ADD, USAGE_CLAIM, USAGE_LOOKUP, USAGE_REQUEUE, USAGE_SETTLE, USAGE_SWEEP,
@@ -152,22 +153,14 @@ export class RedisUsageLedger implements UsageLedger {
   }
 
   async counts(): Promise<UsageCount[]> {
-    const byKey = new Map<string, UsageCount>();
+    const rows = new Map<string, UsageCount>();
     let cursor = '0';
     do {
       const [next, flat] = await this.store.send('usage counts', (c) => c.hscan(USAGE_COUNT_KEY, cursor, 'COUNT', 1000));
       cursor = String(next);
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        const field = parseCountField(String(flat[i]));
-        const n = Number(flat[i + 1]);
-        if (!field || !Number.isFinite(n) || n <= 0) continue;
-        const key = `${field.instanceId}\u0000${field.hour}`;
-        const row = byKey.get(key) ?? { instanceId: field.instanceId, hour: field.hour, pending: 0, pushed: 0, dead: 0 };
-        row[STATE_OF[field.state] as UsageState] += n;
-        byKey.set(key, row);
-      }
+      for (let i = 0; i + 1 < flat.length; i += 2) tallyCount(rows, String(flat[i]), Number(flat[i + 1]));
     } while (cursor !== '0');
-    return [...byKey.values()].sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0));
+    return sortedCounts(rows);
   }
 
   async deadLetters(options: { limit?: number } = {}): Promise<DeadLetter[]> {
@@ -229,9 +222,8 @@ export class RedisUsageLedger implements UsageLedger {
     return out;
   }
 
-  async scheduleEnrichment(instanceId: string, dueAtMs: number): Promise<void> {
-    const due = requireFiniteMs(dueAtMs, 'dueAtMs');
-    await this.store.send('enrichment schedule', (c) => c.zadd(ENRICH_DUE_KEY, 'NX', due, instanceId));
+  scheduleEnrichment(instanceId: string, dueAtMs: number): Promise<void> {
+    return scheduleEnrichment(this.store, instanceId, dueAtMs);
   }
 
   async claimEnrichments(options: { nowMs: number; leaseMs: number; limit: number }): Promise<EnrichmentJob[]> {

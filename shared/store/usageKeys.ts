@@ -4,6 +4,7 @@
  * from any instance's keys (`kg:{<instanceId>}:rec|log|nonce:...`), even for an instance named `usage`.
  * @module
  */
+import type { UsageCount } from './UsageLedger';
 
 /** Usage: `meteringSn -> record JSON`. */
 export const USAGE_RECORDS_KEY = 'kg:{usage}:ledger:rec';
@@ -43,4 +44,24 @@ export function parseCountField(field: string): { state: 'q' | 'p' | 'd'; hour: 
   const m = /^([qpd])\|(\d{10})\|([\s\S]*)$/.exec(field);
   if (!m) return undefined;
   return { state: m[1] as 'q' | 'p' | 'd', hour: m[2] as string, instanceId: m[3] as string };
+}
+
+const COUNT_COLUMN = { q: 'pending', p: 'pushed', d: 'dead' } as const;
+
+/**
+ * Adds counter field `field` holding `n` to `rows` (one row per instance and hour); an unreadable field or a
+ * count that is not positive is skipped.
+ */
+export function tallyCount(rows: Map<string, UsageCount>, field: string, n: number): void {
+  const parsed = parseCountField(field);
+  if (!parsed || !Number.isFinite(n) || n <= 0) return;
+  const key = `${parsed.instanceId}\u0000${parsed.hour}`;
+  const row = rows.get(key) ?? { instanceId: parsed.instanceId, hour: parsed.hour, pending: 0, pushed: 0, dead: 0 };
+  row[COUNT_COLUMN[parsed.state]] += n;
+  rows.set(key, row);
+}
+
+/** The rows of {@link tallyCount}, by instanceId, then hour. */
+export function sortedCounts(rows: ReadonlyMap<string, UsageCount>): UsageCount[] {
+  return [...rows.values()].sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0));
 }

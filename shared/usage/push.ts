@@ -237,7 +237,8 @@ export async function runUsagePush(deps: UsagePushDeps, options: UsagePushOption
       if (named.length > 0) {
         await settle([], named.map((a) => ({ meteringSn: a.meteringSn, code: a.code || err.code, reason: a.message || err.message })));
         for (const a of named) unsettled.delete(a.meteringSn);
-        const rest = group.filter((u) => !named.some((a) => a.meteringSn === u.meteringSn));
+        const namedSns = new Set(named.map((a) => a.meteringSn));
+        const rest = group.filter((u) => !namedSns.has(u.meteringSn));
         return rest.length === 0 ? true : send(rest);
       }
       if (group.length === 1) {
