@@ -19,6 +19,7 @@ const names = listFunctionNames(functionsDir);
 const KEY = `bundle-test-${randomBytes(12).toString('hex')}`;
 const KIT_KEY = `bundle-kit-${randomBytes(12).toString('hex')}`;
 const RSA = generateKeyPairSync('rsa', { modulusLength: 3072 });
+const GATEWAY = { ak: `bundle-gw-${randomBytes(4).toString('hex')}`, sk: randomBytes(16).toString('hex') };
 
 /** Runs in a child node: requires the bundle, calls handler(event, context) like FunctionGraph, prints the result. */
 const RUNNER = `
@@ -128,14 +129,25 @@ describe.skipIf(names.length === 0)('function bundles', () => {
     expect(JSON.parse(res.body)).toMatchObject({ resultCode: '000001' });
   });
 
-  it.skipIf(!names.includes('tenant-sync'))('passes kg simulate (kit and a purchase) through the bundles behind a gateway, each kit call answered by its own function', async () => {
+  it.skipIf(!names.includes('tenant-sync'))('passes kg simulate (purchase, kit, sso, api-product) through the bundles behind a gateway, each call answered by its own function', async () => {
     const gateway = await startBundleGateway(outDir, userData);
     try {
+      // The SSO functions send the browser back to themselves: their addresses are the gateway's.
+      Object.assign(userData, {
+        KG_SSO_APP_ID: 'bundle-sso-app',
+        KG_SSO_CALLBACK_URL: `${gateway.url}/sso/callback`,
+        KG_SSO_APP_URL: `${gateway.url}/`,
+        KG_GATEWAY_KEYS: `${GATEWAY.ak}:${GATEWAY.sk}`,
+      });
       const publicKeyPem = RSA.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-      const report = await runSimulation({ ...DEFAULTS, url: gateway.url, key: KEY, kitKey: KIT_KEY, rsaPublicKey: publicKeyPem, pollIntervalMs: 50, pollLimit: 100 }, ['purchase', 'kit']);
+      const report = await runSimulation({
+        ...DEFAULTS, url: gateway.url, key: KEY, kitKey: KIT_KEY, rsaPublicKey: publicKeyPem, pollIntervalMs: 50, pollLimit: 100,
+        gateway: { ...GATEWAY, header: 'Authorization', path: '/v1/chat/completions' },
+      }, ['purchase', 'kit', 'sso', 'api-product']);
       expect(report.failures.map(({ scenario, step, actual, note }) => ({ scenario, step, actual, note }))).toEqual([]);
       expect(report.ok).toBe(true);
-      for (const fn of ['produce', 'tenant-sync', 'application-sync', 'auth-sync', 'single-org-sync', 'all-org-sync']) {
+      expect(report.steps.filter((st) => st.skipped)).toEqual([]);
+      for (const fn of ['produce', 'tenant-sync', 'application-sync', 'auth-sync', 'single-org-sync', 'all-org-sync', 'sso-login', 'sso-logout', 'agent-api-example']) {
         expect(gateway.calls.get(fn) ?? 0, fn).toBeGreaterThan(0);
       }
     } finally {
