@@ -3,8 +3,9 @@
  * `Body-Sign` of an answer. The same algorithms the functions verify with.
  * @module
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { bodySignHeader } from './security/bodySign';
+import { constantTimeEqual } from './security/hmac';
 import { signKit } from './security/kitSignature';
 import { signV1AuthToken } from './security/v1AuthToken';
 import { signV2 } from './security/v2Signature';
@@ -57,7 +58,5 @@ export function signV1Request(input: { key: string; params: Record<string, strin
  * expect(verifyBodySign(key, await res.text(), res.headers.get('body-sign') ?? '')).toBe(true);
  */
 export function verifyBodySign(key: string, body: string, header: string): boolean {
-  const expected = Buffer.from(bodySignHeader(key, body));
-  const given = Buffer.from(header);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return constantTimeEqual(bodySignHeader(key, body), header);
 }

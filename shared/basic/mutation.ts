@@ -5,7 +5,7 @@
  * @module
  */
 import { transact } from '../callback/transact';
-import { nonceMemorySeconds } from '../callback/nonce';
+import { nonceReservation } from '../callback/nonce';
 import type { Outcome } from '../callback/spec';
 import { decide, type InstanceCommand } from '../lifecycle/decide';
 import type { InstanceRecord } from '../lifecycle/types';
@@ -14,8 +14,7 @@ import { effectTimeoutMs, runEffect } from './effects';
 
 /** The nonce part of a basic call's transaction (V2 only). */
 export function nonceOf(call: BasicCall): { nonce?: { value: string; ttlSeconds: number } } {
-  const n = call.verified.nonce;
-  return n ? { nonce: { value: n, ttlSeconds: nonceMemorySeconds(call.deps.config.KG_CLOCK_SKEW_MS) } } : {};
+  return nonceReservation(call.verified.nonce, call.deps.config.KG_CLOCK_SKEW_MS);
 }
 
 /** Runs one state-changing command against one instance. */

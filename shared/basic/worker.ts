@@ -8,6 +8,7 @@
  * @module
  */
 import { transact } from '../callback/transact';
+import { loggableMessage } from '../core/errors';
 import { decideTakeover } from '../lifecycle/newInstance';
 import type { InstanceRecord } from '../lifecycle/types';
 import { instanceTag } from '../store/keys';
@@ -84,7 +85,7 @@ async function enrichOrders(deps: ProduceDeps, remainingMs: number | undefined):
     const client = openApiClientFrom(deps.config, deps.logger);
     return await enrichDueInstances({ store: deps.store, ledger: usageLedgerFor(deps.store), client, clock: deps.clock, logger: deps.logger }, remainingMs === undefined ? {} : { remainingMs });
   } catch (err) {
-    deps.logger.warn('enrich.unavailable', { error: (err as Error)?.name, message: (err as Error)?.name === 'ConfigError' ? (err as Error).message : undefined });
+    deps.logger.warn('enrich.unavailable', { error: (err as Error)?.name, message: loggableMessage(err) });
     return undefined;
   }
 }

@@ -3,10 +3,11 @@
  * invocation with `{"instanceId": "..."}` finishes that one instance at once.
  * @module
  */
-import { buildCallbackDeps, lazily, type RuntimeOptions } from '../callback/deps';
+import { lazily, type RuntimeOptions } from '../callback/deps';
+import { loggableMessage } from '../core/errors';
 import type { FgContext } from '../platform/context';
 import { createLogger } from '../platform/logger';
-import { produceDeps, type BasicOptions } from './deps';
+import { buildProduceDeps, type BasicOptions } from './deps';
 import { runProvisionWorker, type WorkerReport } from './worker';
 
 /** The `provision-worker` handler's type. */
@@ -14,7 +15,7 @@ export type WorkerHandler = (event: unknown, context: FgContext) => Promise<Work
 
 /** Creates the `provision-worker` handler. Never throws; reports what it did. */
 export function createProvisionWorkerHandler(options: BasicOptions & RuntimeOptions = {}): WorkerHandler {
-  const depsFor = lazily((context) => produceDeps(buildCallbackDeps(context, options), options));
+  const depsFor = lazily((context) => buildProduceDeps(context, options));
   return async (event, context) => {
     const logger = createLogger(context.getLogger(), 'info', { fn: 'provision-worker' });
     try {
@@ -26,7 +27,7 @@ export function createProvisionWorkerHandler(options: BasicOptions & RuntimeOpti
       logger.info('worker.done', { claimed: report.claimed, results: report.results });
       return report;
     } catch (err) {
-      logger.error('worker.unavailable', { error: (err as Error)?.name, message: (err as Error)?.name === 'ConfigError' ? (err as Error).message : undefined });
+      logger.error('worker.unavailable', { error: (err as Error)?.name, message: loggableMessage(err) });
       return { error: (err as Error)?.name ?? 'Error' };
     }
   };

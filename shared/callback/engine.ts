@@ -7,7 +7,7 @@
  * @module
  */
 import { withDeadline } from '../core/deadline';
-import { DeadlineError, InvalidParamError, KgError, StoreUnavailableError, toResult } from '../core/errors';
+import { DeadlineError, InvalidParamError, KgError, loggableMessage, StoreUnavailableError, toResult } from '../core/errors';
 import { RESULT } from '../core/resultCodes';
 import { MAX_BODY_BYTES, type HttpRequest, type HttpResponse } from '../platform/apig';
 import { recordFailure } from './failureStream';
@@ -49,8 +49,7 @@ export async function runCallback<D extends CallbackDeps, P, M extends ResultMod
     if (!(err instanceof KgError) || !err.expose) {
       deps.logger.error(`${spec.name}.error`, {
         requestId: req.requestId, activity: summary?.activity ?? 'unknown', error: errorName(err),
-        // A ConfigError names the setting (never its value); other messages may hold internals.
-        message: err instanceof Error && err.name === 'ConfigError' ? err.message : undefined,
+        message: loggableMessage(err),
       });
     }
   }

@@ -7,6 +7,7 @@
 import { toApigResponse, toRequest, type ApigEvent, type ApigResponse } from '../platform/apig';
 import type { FgContext } from '../platform/context';
 import { createLogger } from '../platform/logger';
+import { loggableMessage } from '../core/errors';
 import { RESULT, RESULT_MESSAGE } from '../core/resultCodes';
 import { buildCallbackDeps, lazily, type RuntimeOptions } from './deps';
 import { runCallback } from './engine';
@@ -57,7 +58,7 @@ export function createCallbackHandler<D extends CallbackDeps, P, M extends Resul
       logger = createLogger(context.getLogger(), deps.config.KG_LOG_LEVEL, { fn: spec.name });
       return toApigResponse(await runCallback(spec, req, { ...deps, logger }, requestDeadlineMs(remainingMs(context))));
     } catch (err) {
-      logger.error(`${spec.name}.unavailable`, { error: (err as Error)?.name, message: (err as Error)?.name === 'ConfigError' ? (err as Error).message : undefined });
+      logger.error(`${spec.name}.unavailable`, { error: (err as Error)?.name, message: loggableMessage(err) });
       return internalErrorResponse();
     }
   };

@@ -12,3 +12,11 @@ import { DEFAULT_NONCE_TTL_S } from '../store/limits';
 export function nonceMemorySeconds(windowMs: number): number {
   return Math.max(DEFAULT_NONCE_TTL_S, Math.ceil((2 * windowMs) / 1000) + 60);
 }
+
+/**
+ * The nonce part of a transaction's start (`TxnStart` of transact.ts) for a request that carries `nonce` (V2), kept
+ * for a freshness window of `windowMs` (ms); nothing for one without (V1).
+ */
+export function nonceReservation(nonce: string | undefined, windowMs: number): { nonce?: { value: string; ttlSeconds: number } } {
+  return nonce ? { nonce: { value: nonce, ttlSeconds: nonceMemorySeconds(windowMs) } } : {};
+}

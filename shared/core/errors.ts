@@ -85,6 +85,14 @@ export class DeadlineError extends KgError {
   }
 }
 
+/**
+ * The message of `err` when it is safe for the function's log: a {@link ConfigError}'s, which names the
+ * setting, never its value; undefined for anything else, whose message may hold internals.
+ */
+export function loggableMessage(err: unknown): string | undefined {
+  return err instanceof Error && err.name === 'ConfigError' ? err.message : undefined;
+}
+
 /** Maps anything thrown to the answer the marketplace gets. Never exposes an unsafe message. */
 export function toResult(err: unknown): { resultCode: ResultCode; resultMsg: string } {
   if (err instanceof KgError) {

@@ -8,7 +8,7 @@
  * @module
  */
 import type { CallbackDeps, CallbackSpec, Outcome, Verified } from '../callback/spec';
-import { nonceMemorySeconds } from '../callback/nonce';
+import { nonceReservation } from '../callback/nonce';
 import { transact } from '../callback/transact';
 import { RESULT, RESULT_MESSAGE } from '../core/resultCodes';
 import type { KitName } from '../protocol/schemas/kit';
@@ -29,8 +29,6 @@ import { tenantView } from './view';
 
 /** How long seller test data (testFlag 1) is kept after its last change (s): 30 days. */
 export const TEST_DATA_TTL_S = 30 * 24 * 3600;
-
-export { KIT_TENANT_INDEX };
 
 /** The spec of kit interface `name`. */
 export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<KitDeps, KitCall, ResultModel> {
@@ -70,8 +68,7 @@ export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<K
       subject: { tenantId: call.tenantId, ...(call.instanceId ? { instanceId: call.instanceId } : {}), ...(call.orderId ? { orderId: call.orderId } : {}) },
     }),
     run: async ({ deps, request, verified, tag, summary, signal }) => {
-      const nonce = verified.nonce ? { nonce: { value: verified.nonce, ttlSeconds: nonceMemorySeconds(deps.config.KG_CLOCK_SKEW_MS) } } : {};
-      return transact<TenantDoc, Outcome>({ store: deps.store, tag, ...nonce }, async (current) => {
+      return transact<TenantDoc, Outcome>({ store: deps.store, tag, ...nonceReservation(verified.nonce, deps.config.KG_CLOCK_SKEW_MS) }, async (current) => {
         const now = deps.clock();
         const result = applyRule(request, current.record, { now, test: request.test });
         const creating = current.record === null && result.next !== undefined && result.next !== null;

@@ -3,7 +3,7 @@
  * not, nor its digest) ever appears in a view.
  * @module
  */
-import { getOwn, toJsonObject, type JsonObject } from './json';
+import { getOwn, toJsonObject } from './json';
 import { userKey, type ApplicationBinding, type KitUserRecord, type TenantDoc } from './model';
 
 /** An application binding without its secret. */
@@ -17,27 +17,12 @@ export interface ApplicationView {
   updatedAt: number;
 }
 
-/** A user under the marketplace's field names, plus the app, unknown fields and authorisation state. */
-export interface UserView {
-  appId: string;
-  userName: string;
-  name: string;
-  orgCode: string;
-  position?: string;
-  employeeCode?: string;
-  employeeType?: number;
-  role: string;
-  enable: boolean;
-  mobile?: string;
-  email?: string;
-  workPlace?: string;
-  entryDate?: string;
-  extension?: JsonObject;
-  extra: JsonObject;
-  authorized: boolean;
-  /** Epoch ms. */
-  updatedAt: number;
-}
+/**
+ * A user under the marketplace's field names, plus the app, unknown fields and authorisation state: the
+ * stored record's fields, each copied one by one by the view (so a field the record gains is not shown
+ * until the view copies it).
+ */
+export type UserView = KitUserRecord;
 
 /** A department; `parentCode` is `''` for a top-level one (the marketplace's convention). */
 export interface DepartmentView {
