@@ -16,8 +16,6 @@ export const RUNTIME = 'Node.js20.15';
 export const HANDLER = 'index.handler';
 /** The fgs component, pinned: the version whose s.yaml schema the renderer follows (platform-and-open-api.md §3.3). */
 export const FGS_COMPONENT = 'fgs@0.1.16';
-/** APIG backend timeout (ms). */
-export const APIG_TIMEOUT_MS = 5000;
 
 /** Secrets, set from the deployer's environment and stored as FunctionGraph encrypted user data. */
 export const ENCRYPTED_SETTINGS = [
@@ -25,16 +23,13 @@ export const ENCRYPTED_SETTINGS = [
   'KG_GATEWAY_KEYS', 'KG_GATEWAY_AUTH_VALUES', 'KG_RSA_PRIVATE_KEY', 'KG_KIT_FORWARD_SECRET',
 ] as const;
 
-/** One secret setting. */
-export type EncryptedSetting = (typeof ENCRYPTED_SETTINGS)[number];
-
 /** First line of the merchant block: everything up to {@link MERCHANT_END} is kept by regeneration. */
 export const MERCHANT_BEGIN = '# >>> merchant settings: yours to edit; `kg build --write-syaml` keeps these lines byte for byte';
 /** Last line of the merchant block. */
 export const MERCHANT_END = '# <<< end of merchant settings';
 
 /** Plain settings and the `vars:` entry each one comes from. */
-export const PLAIN_SETTINGS: ReadonlyArray<readonly [string, string]> = [
+const PLAIN_SETTINGS: ReadonlyArray<readonly [string, string]> = [
   ['KG_PRODUCTION_URL', 'https://${vars.domain}'],
   ['KG_REDIS_URL', '${vars.redisUrl}'],
   ['KG_REDIS_CLUSTER_NODES', '${vars.redisClusterNodes}'],
@@ -76,9 +71,6 @@ const VARS: Array<[string, string, string]> = [
   ['ltsStreamId', '<lts-stream-id>', 'LTS log stream id in that group'],
   ['ltsStreamName', 'kg-functions', 'LTS log stream name'],
 ];
-
-/** Names of the `vars:` entries the rendered services refer to. */
-export const VAR_NAMES: readonly string[] = VARS.map(([k]) => k);
 
 /** The merchant block of a fresh s.yaml: credentials alias and every var with its template default. */
 export function defaultMerchantBlock(): string {

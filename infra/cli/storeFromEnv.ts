@@ -16,3 +16,13 @@ export function storeFromEnv(env: NodeJS.ProcessEnv, redisUrl?: string): Store {
   }
   return createStore(config, { allowMemory: false });
 }
+
+/** Opens that store, runs `work` with it and closes it, whatever `work` did. */
+export async function withStoreFromEnv<T>(env: NodeJS.ProcessEnv, redisUrl: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = storeFromEnv(env, redisUrl);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}

@@ -82,7 +82,7 @@ export interface ProbeSpec {
   run: () => Promise<ProbeResult>;
 }
 
-/** What a probe found. */
+/** What a probe (or a scenario's own check, {@link ScenarioContext.record}) found. */
 export interface ProbeResult {
   /** What came back, in the words of `expect`. */
   actual?: string;
@@ -90,6 +90,11 @@ export interface ProbeResult {
   latencyMs?: number;
   /** Empty when the check passed. */
   problems: string[];
+}
+
+/** The {@link ProbeResult} of one HTTP answer: `HTTP <status>` (or `no answer`), its status and latency. */
+export function httpResult(answer: { status: number; latencyMs: number; error?: string }, problems: string[]): ProbeResult {
+  return { actual: answer.error ? 'no answer' : `HTTP ${answer.status}`, httpStatus: answer.status, latencyMs: answer.latencyMs, problems };
 }
 
 /** Thrown to end a scenario early after a failed step made the rest meaningless. */
@@ -137,17 +142,20 @@ export class ScenarioContext {
 
   /**
    * Records a step checked by the scenario itself rather than against the marketplace envelope (SSO
-   * routes answer redirects, pages and their own JSON): `pass` is true when `note` lists no problem.
+   * routes answer redirects, pages and their own JSON): it passed when `result` lists no problem.
    */
-  record(step: string, expected: string[], outcome: { actual?: string; httpStatus: number; latencyMs: number; note: string }): boolean {
-    const pass = outcome.note === '';
-    this.sink({ scenario: this.scenario, step, expected, ...(outcome.actual !== undefined ? { actual: outcome.actual } : {}), httpStatus: outcome.httpStatus, latencyMs: outcome.latencyMs, pass, note: outcome.note });
+  record(step: string, expected: string[], result: ProbeResult): boolean {
+    const pass = result.problems.length === 0;
+    this.sink({
+      scenario: this.scenario, step, expected, ...(result.actual !== undefined ? { actual: result.actual } : {}),
+      httpStatus: result.httpStatus ?? 0, latencyMs: result.latencyMs ?? 0, pass, note: result.problems.join('; '),
+    });
     return pass;
   }
 
   /**
    * Runs a check that is not a basic-interface call (no resultCode envelope: the usage route, the fake
-   * open API's ledger) and records it; a throw becomes a failed step. Resolves to whether it passed.
+   * open API's ledger) and {@link record}s it; a throw becomes a failed step. Resolves to whether it passed.
    */
   async probe(spec: ProbeSpec): Promise<boolean> {
     let result: ProbeResult;
@@ -156,9 +164,7 @@ export class ScenarioContext {
     } catch (err) {
       result = { problems: [`emulator error: ${(err as Error).message}`] };
     }
-    const pass = result.problems.length === 0;
-    this.sink({ scenario: this.scenario, step: spec.name, expected: spec.expect, actual: result.actual, httpStatus: result.httpStatus ?? 0, latencyMs: result.latencyMs ?? 0, pass, note: result.problems.join('; ') });
-    return pass;
+    return this.record(spec.name, spec.expect, result);
   }
 
   /** Records a failure that is not one request's answer (e.g. concurrent answers disagreeing). */

@@ -52,7 +52,7 @@ function planText(fns: ResolvedFunction[], version: string, calls: (service: str
 }
 
 /** Reads s.yaml and refuses one whose generated part is stale (the plan changed since it was written). */
-export function readFreshSyaml(root: string, syamlPath: string): string {
+function readFreshSyaml(root: string, syamlPath: string): string {
   if (!existsSync(syamlPath)) throw new UsageError(`${syamlPath} not found: run \`kg build --write-syaml\``);
   const text = readFileSync(syamlPath, 'utf8');
   if (syamlPath === join(root, 's.yaml')) {

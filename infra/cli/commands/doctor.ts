@@ -40,7 +40,7 @@ inside the VPC. Exit code 1 when any check is an error.
 `;
 
 /** The findings of the deployment check of `syamlPath` (optionally only some services). */
-export function deploymentFindings(syamlPath: string, env: NodeJS.ProcessEnv, only?: string[]): Finding[] {
+function deploymentFindings(syamlPath: string, env: NodeJS.ProcessEnv, only?: string[]): Finding[] {
   const resolved = resolveDeployment(readFileSync(syamlPath, 'utf8'), env);
   if (only) {
     const unknown = only.filter((n) => !resolved.functions.some((f) => f.service === n));

@@ -6,9 +6,9 @@
 import { listTenants, readTenant, type TenantListEntry } from '../../../shared/kit/read';
 import type { DepartmentView, TenantView } from '../../../shared/kit/view';
 import { tenantTag } from '../../../shared/store/keys';
-import type { AuditEntry, Store } from '../../../shared/store/Store';
+import type { AuditEntry } from '../../../shared/store/Store';
 import { EXIT, parseCliArgs, requireOption, UsageError, type CliCommand, type CliIo } from '../command';
-import { storeFromEnv } from '../storeFromEnv';
+import { withStoreFromEnv } from '../storeFromEnv';
 
 const usage = `usage:
   kg kit show --tenant <tenantId> [--test] [--json] [--redis URL]
@@ -131,20 +131,11 @@ function namespace(test: boolean): string {
   return test ? 'seller test data' : 'production data';
 }
 
-async function withStore<T>(io: CliIo, redis: string | undefined, run: (store: Store) => Promise<T>): Promise<T> {
-  const store = storeFromEnv(io.env, redis);
-  try {
-    return await run(store);
-  } finally {
-    await store.close();
-  }
-}
-
 async function show(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCliArgs(args, { tenant: { type: 'string' }, test: { type: 'boolean' }, json: { type: 'boolean' }, redis: { type: 'string' } });
   const tenantId = requireOption(values, 'tenant');
   const test = values.test === true;
-  return withStore(io, values.redis, async (store) => {
+  return withStoreFromEnv(io.env, values.redis, async (store) => {
     const view = await readTenant(store, tenantId, { test });
     if (!view) {
       // Say where it does exist, so a missing --test (or a stray one) is obvious.
@@ -166,7 +157,7 @@ async function show(args: string[], io: CliIo): Promise<number> {
 
 async function tenants(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCliArgs(args, { json: { type: 'boolean' }, redis: { type: 'string' } });
-  return withStore(io, values.redis, async (store) => {
+  return withStoreFromEnv(io.env, values.redis, async (store) => {
     const list = await listTenants(store);
     io.out(values.json ? `${JSON.stringify(list)}\n` : renderTenants(list));
     return EXIT.ok;
@@ -181,7 +172,7 @@ async function audit(args: string[], io: CliIo): Promise<number> {
   const test = values.test === true;
   const limit = Number(values.limit ?? 100);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
-  return withStore(io, values.redis, async (store) => {
+  return withStoreFromEnv(io.env, values.redis, async (store) => {
     const entries = await store.listAudit(tenantTag(tenantId, test), limit);
     if (values.json) {
       io.out(`${JSON.stringify({ tenantId, test, audit: entries })}\n`);

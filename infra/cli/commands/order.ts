@@ -17,7 +17,7 @@ function when(compact: unknown): string {
 }
 
 /** The human form of an order. */
-export function formatOrder(order: OrderInfo): string {
+function formatOrder(order: OrderInfo): string {
   const lines = [`order ${order.orderId}  type ${String(order.orderType ?? '-')}  placed ${when(order.createTime)}`];
   for (const l of order.orderLine) {
     const period = l.periodType ? `  ${String(l.periodNumber ?? '?')} ${l.periodType}` : '';

@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { createLogger } from '../../../shared/platform/logger';
 import { localContext } from '../../../shared/platform/context';
-import type { Store } from '../../../shared/store/Store';
 import { usageLedgerFor } from '../../../shared/store/usageLedgerFor';
 import type { UsageCount } from '../../../shared/store/UsageLedger';
 import { buildUsagePushDeps } from '../../../shared/usage/pushHandler';
@@ -13,7 +12,7 @@ import { runUsagePush, type UsagePushReport } from '../../../shared/usage/push';
 import { isoOfWire } from '../../../shared/usage/record';
 import { ingestUsage, MAX_RECORDS_PER_CALL } from '../../../shared/usage/recordUsage';
 import { EXIT, parseCliArgs, UsageError, type CliCommand, type CliIo } from '../command';
-import { storeFromEnv } from '../storeFromEnv';
+import { withStoreFromEnv } from '../storeFromEnv';
 
 const usage = `kg usage <command> [options]      (Redis from KG_REDIS_URL / KG_REDIS_CLUSTER_NODES, or --redis URL)
 
@@ -62,7 +61,7 @@ function hourText(hour: string): string {
 }
 
 /** The status table. */
-export function formatCounts(rows: UsageCount[]): string {
+function formatCounts(rows: UsageCount[]): string {
   if (rows.length === 0) return 'no usage recorded\n';
   const width = Math.max(8, ...rows.map((r) => r.instanceId.length));
   const lines = [`${'instance'.padEnd(width)}  hour (UTC)         pending  pushed    dead`];
@@ -84,21 +83,12 @@ function formatPush(r: UsagePushReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function withStore<T>(io: CliIo, redis: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = storeFromEnv(io.env, redis);
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
-
 const SUBCOMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   async record(args, io) {
     const { values } = parseCliArgs(args, { file: { type: 'string' }, json: { type: 'boolean' }, redis: { type: 'string' } });
     if (values.file === undefined || values.file === '') throw new UsageError('missing --file F (or - for stdin)');
     const records = recordsFrom(await readInput(io, values.file));
-    return withStore(io, values.redis, async (store) => {
+    return withStoreFromEnv(io.env, values.redis, async (store) => {
       const result = await ingestUsage({ store, ledger: usageLedgerFor(store), clock: Date.now }, records);
       if (values.json) io.out(`${JSON.stringify(result)}\n`);
       else {
@@ -111,7 +101,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>
 
   async push(args, io) {
     const { values } = parseCliArgs(args, { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, redis: { type: 'string' } });
-    return withStore(io, values.redis, async (store) => {
+    return withStoreFromEnv(io.env, values.redis, async (store) => {
       const context = localContext({ log: (line) => io.err(`${line}\n`) });
       // Settings from this command's environment (the process's, or a test's).
       const deps = buildUsagePushDeps(undefined, { settings: { ...io.env }, store }, createLogger(context.getLogger(), 'warn', { fn: 'kg usage push' }));
@@ -124,7 +114,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>
 
   async status(args, io) {
     const { values } = parseCliArgs(args, { instance: { type: 'string' }, json: { type: 'boolean' }, redis: { type: 'string' } });
-    return withStore(io, values.redis, async (store) => {
+    return withStoreFromEnv(io.env, values.redis, async (store) => {
       const rows = (await usageLedgerFor(store).counts()).filter((r) => values.instance === undefined || r.instanceId === values.instance);
       io.out(values.json ? `${JSON.stringify(rows)}\n` : formatCounts(rows));
       return EXIT.ok;
@@ -135,7 +125,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>
     const { values } = parseCliArgs(args, { limit: { type: 'string' }, json: { type: 'boolean' }, redis: { type: 'string' } });
     const limit = Number(values.limit ?? 200);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
-    return withStore(io, values.redis, async (store) => {
+    return withStoreFromEnv(io.env, values.redis, async (store) => {
       const list = await usageLedgerFor(store).deadLetters({ limit });
       if (values.json) io.out(`${JSON.stringify(list)}\n`);
       else if (list.length === 0) io.out('no dead letters\n');
@@ -152,7 +142,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>
   async requeue(args, io) {
     const { values, positionals } = parseCliArgs(args, { all: { type: 'boolean' }, redis: { type: 'string' } }, true);
     if (values.all !== true && positionals.length === 0) throw new UsageError('name the metering_sn(s) to send again, or --all');
-    return withStore(io, values.redis, async (store) => {
+    return withStoreFromEnv(io.env, values.redis, async (store) => {
       const ledger = usageLedgerFor(store);
       const sns = values.all ? (await ledger.deadLetters({ limit: 1_000_000 })).map((d) => d.usage.meteringSn) : positionals;
       const n = await ledger.requeue(sns, Date.now());

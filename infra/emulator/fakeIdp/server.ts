@@ -8,9 +8,9 @@
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { authorizeLoginPage, errorPage, indexPage, signedOutPage, unifiedLoginPage, type Page } from './pages';
 import { IdpRegistry, SetupError, type IdpEvent, type IdpSetup, type IdpTenant, type IdpUser } from './registry';
+import { BodyTooLarge, closeServer, listen, readBody } from '../fakeHttp';
 
 /** How to start a fake IdP. */
 export interface FakeIdpOptions {
@@ -61,21 +61,6 @@ const json = (status: number, value: unknown, extra: Record<string, string> = {}
 const redirect = (location: string, extra: Record<string, string> = {}): Answer => ({ status: 302, headers: { Location: location, 'Cache-Control': 'no-store', ...extra }, body: '' });
 const html = (p: Page, extra: Record<string, string> = {}): Answer => ({ status: p.status, headers: { ...p.headers, ...extra }, body: p.body });
 
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= limit) chunks.push(c);
-    });
-    req.on('end', () => (size > limit ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
-}
-
 function cookieValue(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
@@ -85,7 +70,7 @@ function cookieValue(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** `url` with `params` appended to its query (existing parameters kept). */
-export function withParams(url: string, params: Record<string, string | undefined>): string {
+function withParams(url: string, params: Record<string, string | undefined>): string {
   const u = new URL(url);
   for (const [k, v] of Object.entries(params)) if (v !== undefined) u.searchParams.append(k, v);
   return u.toString();
@@ -359,23 +344,14 @@ export async function startFakeIdp(options: FakeIdpOptions = {}): Promise<FakeId
   });
   server.keepAliveTimeout = 5_000;
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { url, port } = await listen(server, host, options.port);
+  base = url;
 
   return {
     url: base,
     port,
     setup: (setup) => registry.setup(setup),
     events: (after) => registry.events(after),
-    close: async () => {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => closeServer(server, timers),
   };
 }

@@ -76,7 +76,7 @@ export function canonicalQuery(rawQuery: string): string {
 }
 
 /** Why a raw query could decode the same as another spelling of it, or undefined when it is unambiguous. */
-export function queryAmbiguity(rawQuery: string): string | undefined {
+function queryAmbiguity(rawQuery: string): string | undefined {
   if (/%(?![0-9A-F]{2})/.test(rawQuery)) return 'query has a percent escape that is not %XX with upper-case hex';
   for (const part of rawQuery.split('&')) {
     for (const side of part.split('=')) {
@@ -97,7 +97,7 @@ export function canonicalRequest(input: { method: string; path: string; query: s
 }
 
 /** §5.2 step 3 and 4: hex HMAC-SHA256(SK, "SDK-HMAC-SHA256\n<date>\n<sha256hex(canonical)>"). */
-export function akskSignature(sk: string, date: string, canonical: string): string {
+function akskSignature(sk: string, date: string, canonical: string): string {
   return createHmac('sha256', Buffer.from(sk, 'utf8')).update(`${AKSK_ALGORITHM}\n${date}\n${sha256Hex(canonical)}`, 'utf8').digest('hex');
 }
 

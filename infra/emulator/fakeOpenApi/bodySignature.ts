@@ -22,7 +22,7 @@ export function verifyUsageBodySignature(input: { key: string; ts: string; nonce
 }
 
 /** A JSON value with every object's keys in natural (UTF-16 code unit) order, recursively. */
-export function sortKeysDeep(value: unknown): unknown {
+function sortKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeysDeep);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};

@@ -5,7 +5,7 @@
  * @module
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen, readBody } from '../fakeHttp';
 import { FakeOpenApi, type FakeOpenApiConfig } from './fakeOpenApi';
 
 /** Settings of {@link startFakeOpenApi}. */
@@ -30,19 +30,6 @@ export interface RunningFakeOpenApi {
 
 const MAX_BODY = 16 * 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => (size > MAX_BODY ? reject(new Error('body too large')) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
-}
-
 function headerMap(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -61,7 +48,7 @@ export async function startFakeOpenApi(options: FakeOpenApiOptions): Promise<Run
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);
     const query = q < 0 ? '' : raw.slice(q + 1);
-    readBody(req)
+    readBody(req, MAX_BODY)
       .then((body) => api.handle({ method: req.method ?? 'GET', path, query, headers: headerMap(req), body }))
       .catch((err: Error) => ({ status: 400, body: { error_code: 'MKT.0101', error_msg: err.message }, delayMs: 0 }))
       .then((answer) => {
@@ -88,20 +75,6 @@ export async function startFakeOpenApi(options: FakeOpenApiOptions): Promise<Run
   });
   server.keepAliveTimeout = 5_000;
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    api,
-    close: async () => {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const { url, port } = await listen(server, host, options.port);
+  return { url, port, api, close: () => closeServer(server, timers) };
 }

@@ -9,7 +9,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { completionProblems, refusalProblems, streamProblems } from '../apiProductChecks';
-import type { GatewayOptions, ProbeResult, ScenarioContext } from '../context';
+import { httpResult, type GatewayOptions, type ProbeResult, type ScenarioContext } from '../context';
 import { gatewayToken, type GatewayTokenSpec } from '../gatewayJwt';
 import { sendHttp, type HttpAnswer } from '../httpClient';
 
@@ -69,7 +69,7 @@ export async function apiProduct(ctx: ScenarioContext): Promise<void> {
       run: async (): Promise<ProbeResult> => {
         const a = await send(spec);
         lastStatus = a.status;
-        return { actual: a.error ? 'no answer' : `HTTP ${a.status}`, httpStatus: a.status, latencyMs: a.latencyMs, problems: problemsOf(a) };
+        return httpResult(a, problemsOf(a));
       },
     });
 

@@ -10,7 +10,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { sleep, type ProbeResult, type ScenarioContext, type UsageOptions } from '../context';
+import { httpResult, sleep, type ProbeResult, type ScenarioContext, type UsageOptions } from '../context';
 import { formatSdkDate } from '../fakeOpenApi/akskVerifier';
 import { OPENAPI_PATHS, type FakeLedger, type FakeLogEntry, type LedgerRecord } from '../fakeOpenApi/fakeOpenApi';
 import { startFakeOpenApi, type RunningFakeOpenApi } from '../fakeOpenApi/server';
@@ -124,7 +124,7 @@ async function report(run: UsageRun, name: string, payload: IngestRecord[] | { r
     expect: [expectText(e)],
     run: async (): Promise<ProbeResult> => {
       answer = await run.ingest.post(payload, options);
-      return { actual: answer.error ? 'no answer' : `HTTP ${answer.status}`, httpStatus: answer.status, latencyMs: answer.latencyMs, problems: ingestProblems(answer, records, e) };
+      return httpResult(answer, ingestProblems(answer, records, e));
     },
   });
   // What the server says it stored is what it must push (a wrong acceptance then shows in the ledger checks too).
@@ -146,7 +146,7 @@ async function refuse(run: UsageRun, name: string, status: 400 | 401, payload: u
     expect: [`HTTP ${status}`],
     run: async () => {
       const answer = await run.ingest.post(payload, options);
-      return { actual: answer.error ? 'no answer' : `HTTP ${answer.status}`, httpStatus: answer.status, latencyMs: answer.latencyMs, problems: ingestProblems(answer, [], { status }) };
+      return httpResult(answer, ingestProblems(answer, [], { status }));
     },
   });
 }

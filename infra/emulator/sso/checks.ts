@@ -43,7 +43,7 @@ export function leakProblems(a: WebAnswer): string[] {
 }
 
 /** Set-Cookie headers that start a session (any cookie other than the state cookie with a value that is not being cleared). */
-export function sessionCookiesSet(a: WebAnswer): string[] {
+function sessionCookiesSet(a: WebAnswer): string[] {
   const names: string[] = [];
   for (const header of a.setCookies) {
     const c = parseSetCookie(header);

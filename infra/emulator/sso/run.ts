@@ -110,7 +110,7 @@ export class SsoRun {
   async step(name: string, expected: string[], send: () => Promise<WebAnswer>, check: (a: WebAnswer) => string[] | Promise<string[]>): Promise<{ a: WebAnswer; pass: boolean }> {
     const a = await send();
     const problems = a.error ? [a.error] : await check(a);
-    const pass = this.ctx.record(name, expected, { ...(actualOf(a) !== undefined ? { actual: actualOf(a) } : {}), httpStatus: a.status, latencyMs: a.latencyMs, note: problems.join('; ') });
+    const pass = this.ctx.record(name, expected, { actual: actualOf(a), httpStatus: a.status, latencyMs: a.latencyMs, problems });
     return { a, pass };
   }
 
@@ -118,7 +118,7 @@ export class SsoRun {
   hop(name: string, expected: string[], a: WebAnswer, problems: string[]): boolean {
     const all = a.error ? [a.error] : problems;
     if (all.length === 0) return true;
-    this.ctx.record(name, expected, { ...(actualOf(a) !== undefined ? { actual: actualOf(a) } : {}), httpStatus: a.status, latencyMs: a.latencyMs, note: all.join('; ') });
+    this.ctx.record(name, expected, { actual: actualOf(a), httpStatus: a.status, latencyMs: a.latencyMs, problems: all });
     return false;
   }
 

@@ -141,7 +141,7 @@ export interface WebAnswer extends HttpAnswer {
 }
 
 /** Accept headers of a browser navigation and of a script asking for JSON. */
-export const ACCEPT_HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+const ACCEPT_HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 export const ACCEPT_JSON = 'application/json';
 
 /** What a request may add. */

@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../infra/cli/command';
 import { main } from '../../../infra/cli/main';
 import type { LocalServer } from '../../../infra/server/localServer';
 import type { SimulationReport } from '../../../infra/emulator/report';
 import { startFaultyProxy, type Fault } from '../../support/faultyProxy';
+import { captureIo } from '../../support/simulateCli';
 import { E2E_KEY, startServer } from './harness';
-
-function captureIo(): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', env: {}, readStdin: async () => Buffer.alloc(0), out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
 
 describe('kg simulate', () => {
   let server: LocalServer;

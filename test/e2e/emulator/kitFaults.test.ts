@@ -1,40 +1,19 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../infra/cli/command';
+import { describe, expect, it } from 'vitest';
 import { command as simulateCommand } from '../../../infra/cli/commands/simulate';
 import type { SimulationReport } from '../../../infra/emulator/report';
 import { startFakeKitServer, type KitFault } from '../../support/fakeKitServer';
+import { captureIo, useRsaKeyFiles } from '../../support/simulateCli';
 
 const KIT = 'e2e-kit-key-0001';
 const BASIC = 'e2e-access-key-0001';
 
-function captureIo(): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', env: {}, readStdin: async () => Buffer.alloc(0), out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
-
 // The kit scenario against a small fake that answers by the contract with the server's own security code,
 // so the scenario can be proven sound, and each injected server fault proven caught, without the real server.
 describe('kg simulate --scenario kit', () => {
-  let dir: string;
-  let publicKeyFile: string;
-  let privateKeyPem: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'kg-kit-faults-'));
-    const pair = generateKeyPairSync('rsa', { modulusLength: 3072 });
-    privateKeyPem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    publicKeyFile = join(dir, 'public.pem');
-    writeFileSync(publicKeyFile, pair.publicKey.export({ type: 'spki', format: 'pem' }));
-  });
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const keys = useRsaKeyFiles('kg-kit-faults-');
 
   async function simulate(fault: KitFault, extra: string[], json = true) {
-    const server = await startFakeKitServer({ kitKey: KIT, basicKey: BASIC, privateKeyPem, fault });
+    const server = await startFakeKitServer({ kitKey: KIT, basicKey: BASIC, privateKeyPem: keys.privateKeyPem, fault });
     try {
       const io = captureIo();
       const args = ['--url', server.url, '--key', BASIC, '--kit-key', KIT, '--scenario', 'kit', '--poll-interval', '10', ...extra, ...(json ? ['--json'] : [])];
@@ -47,7 +26,7 @@ describe('kg simulate --scenario kit', () => {
   }
 
   it('exits 0 against a server that keeps the contract, every step sent twice and all of them 000000', async () => {
-    const { code, io } = await simulate('none', ['--rsa-public-key', publicKeyFile]);
+    const { code, io } = await simulate('none', ['--rsa-public-key', keys.publicKeyFile]);
     const report = JSON.parse(io.stdout) as SimulationReport;
     expect(report.failures).toEqual([]);
     expect(code).toBe(0);
@@ -75,7 +54,7 @@ describe('kg simulate --scenario kit', () => {
     ['secret-not-decrypted', 'hostile: applicationSync clientSecret undecryptable (random bytes)', '000000', /expects 000002/],
     ['no-body-sign', 'V1 tenantSync add', '000000', /Body-Sign header missing/],
   ])('reports the %s fault: exit 1, step "%s" failing', async (fault, step, actual, note) => {
-    const { code, io, injected } = await simulate(fault, ['--rsa-public-key', publicKeyFile]);
+    const { code, io, injected } = await simulate(fault, ['--rsa-public-key', keys.publicKeyFile]);
     expect(injected).toBeGreaterThan(0);
     expect(code).toBe(1);
     const report = JSON.parse(io.stdout) as SimulationReport;
@@ -86,7 +65,7 @@ describe('kg simulate --scenario kit', () => {
   }, 60_000);
 
   it('names the failing step in the text report', async () => {
-    const { code, io } = await simulate('wrong-code-on-repeat', ['--rsa-public-key', publicKeyFile], false);
+    const { code, io } = await simulate('wrong-code-on-repeat', ['--rsa-public-key', keys.publicKeyFile], false);
     expect(code).toBe(1);
     expect(io.stdout).toContain('[kit] tenantSync add (buyer binding), repeated');
     expect(io.stdout).toContain('expected 000000, got 000005');

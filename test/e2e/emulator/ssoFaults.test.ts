@@ -1,45 +1,24 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../infra/cli/command';
+import { describe, expect, it } from 'vitest';
 import { command as simulateCommand } from '../../../infra/cli/commands/simulate';
 import { startFakeIdp, type FakeIdp } from '../../../infra/emulator/fakeIdp/index';
 import type { SimulationReport } from '../../../infra/emulator/report';
 import { startFakeSsoServer, type SsoFault } from '../../support/fakeSsoServer';
+import { captureIo, useRsaKeyFiles } from '../../support/simulateCli';
 
 const KIT = 'e2e-kit-key-0001';
 const BASIC = 'e2e-access-key-0001';
 
-function captureIo(): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', env: {}, readStdin: async () => Buffer.alloc(0), out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
-
 // The sso scenario against a small fake that keeps the SSO contract (test/support/fakeSsoServer.ts), so the
 // scenario is proven sound, and each injected server fault proven caught, without the real server.
 describe('kg simulate --scenario sso', () => {
-  let dir: string;
-  let publicKeyFile: string;
-  let privateKeyPem: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'kg-sso-faults-'));
-    const pair = generateKeyPairSync('rsa', { modulusLength: 3072 });
-    privateKeyPem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    publicKeyFile = join(dir, 'public.pem');
-    writeFileSync(publicKeyFile, pair.publicKey.export({ type: 'spki', format: 'pem' }));
-  });
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const keys = useRsaKeyFiles('kg-sso-faults-');
 
   async function simulate(fault: SsoFault, extra: string[] = [], json = true) {
     // A short IdP timeout keeps the 504 step quick; the scenario's slow IdP answers after 8 s either way.
-    const server = await startFakeSsoServer({ appId: 'e2e-sso-app', privateKeyPem, fault, idpTimeoutMs: 800 });
+    const server = await startFakeSsoServer({ appId: 'e2e-sso-app', privateKeyPem: keys.privateKeyPem, fault, idpTimeoutMs: 800 });
     try {
       const io = captureIo();
-      const args = ['--url', server.url, '--key', BASIC, '--kit-key', KIT, '--rsa-public-key', publicKeyFile, '--scenario', 'sso', ...extra, ...(json ? ['--json'] : [])];
+      const args = ['--url', server.url, '--key', BASIC, '--kit-key', KIT, '--rsa-public-key', keys.publicKeyFile, '--scenario', 'sso', ...extra, ...(json ? ['--json'] : [])];
       const code = await simulateCommand.run(args, io);
       return { code, io, injected: server.injected() };
     } finally {
@@ -104,7 +83,7 @@ describe('kg simulate --scenario sso', () => {
   }, 60_000);
 
   it('is reported as skipped without --rsa-public-key, and refused without a kit key', async () => {
-    const server = await startFakeSsoServer({ appId: 'x', privateKeyPem, fault: 'none' });
+    const server = await startFakeSsoServer({ appId: 'x', privateKeyPem: keys.privateKeyPem, fault: 'none' });
     try {
       const io = captureIo();
       expect(await simulateCommand.run(['--url', server.url, '--key', BASIC, '--kit-key', KIT, '--scenario', 'sso'], io)).toBe(1);
