@@ -16,10 +16,10 @@
  * answer finds one, and it bills nothing) or an event stream, with an integer status; the wrapper never throws.
  * @module
  */
-import { DeadlineError } from '../core/errors';
+import { DeadlineError, loggableMessage } from '../core/errors';
 import { withDeadline } from '../core/deadline';
 import { readConfig, lazily, type RuntimeOptions } from '../callback/deps';
-import { safeRequestId, type Handler } from '../callback/handler';
+import { remainingMs, safeRequestId, type Handler } from '../callback/handler';
 import { MAX_BODY_BYTES, toApigResponse, toRequest, type ApigResponse } from '../platform/apig';
 import type { Config } from '../platform/config';
 import type { FgContext, FgLogger } from '../platform/context';
@@ -139,14 +139,6 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-function remainingMs(context: FgContext): number {
-  try {
-    const ms = context.getRemainingTimeInMilliSeconds();
-    return typeof ms === 'number' && !Number.isNaN(ms) ? ms : Number.POSITIVE_INFINITY;
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}
 
 function loggerSink(context: FgContext): FgLogger {
   try {
@@ -281,7 +273,7 @@ export function apiProductHandler(handler: ApiHandler, options: ApiProductOption
       try {
         deps = depsFor(context);
       } catch (err) {
-        logger.error(`${name}.unavailable`, { error: (err as Error)?.name, message: (err as Error)?.name === 'ConfigError' ? (err as Error).message : undefined });
+        logger.error(`${name}.unavailable`, { error: (err as Error)?.name, message: loggableMessage(err) });
         return errorAnswer(500, 'the API backend is not configured; its log names the setting', 'server_error', 'not_configured', requestId);
       }
       logger = createLogger(sink, deps.config.KG_LOG_LEVEL, { fn: name, requestId });

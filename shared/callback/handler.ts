@@ -36,9 +36,10 @@ export function safeRequestId(context: FgContext): string {
 }
 
 /** The invocation's remaining time (ms), or infinity when the context cannot say. */
-function remainingMs(context: FgContext): number {
+export function remainingMs(context: FgContext): number {
   try {
-    return context.getRemainingTimeInMilliSeconds();
+    const ms = context.getRemainingTimeInMilliSeconds();
+    return typeof ms === 'number' && !Number.isNaN(ms) ? ms : Number.POSITIVE_INFINITY;
   } catch {
     return Number.POSITIVE_INFINITY;
   }

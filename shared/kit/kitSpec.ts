@@ -22,7 +22,7 @@ import { kitChangeId } from './forward';
 import { KIT_TENANT_INDEX, type KitChange, type TenantDoc } from './model';
 import { prepareKitCall, readKitBody, type KitCall } from './request';
 import { kitResponder } from './responder';
-import { isKitV1Path, kitRoutes } from './routes';
+import { isKitV1Path, KIT_FUNCTIONS, kitRoutes } from './routes';
 import { KIT_RULES } from './rules/index';
 import type { KitResult } from './rules/common';
 import { tenantView } from './view';
@@ -103,9 +103,10 @@ export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<K
   };
 }
 
-/** The function folder of a kit interface (`tenantSync` -> `tenant-sync`). */
+/** The function folder of a kit interface (`tenantSync` -> `tenant-sync`), from the one list in routes.ts. */
 export function functionName(name: KitName): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const entry = Object.entries(KIT_FUNCTIONS).find(([, n]) => n === name);
+  return entry ? entry[0] : name;
 }
 
 /** Applies the interface's rule (the table is typed per interface; the call carries its own input). */

@@ -7,10 +7,10 @@
  * @module
  */
 import { buildCallbackDeps, lazily, type RuntimeOptions } from '../callback/deps';
-import { safeRequestId, type Handler } from '../callback/handler';
+import { remainingMs, safeRequestId, type Handler } from '../callback/handler';
+import { loggableMessage } from '../core/errors';
 import { requestDeadlineMs } from '../callback/requestDeadline';
 import { toApigResponse, toRequest, type HttpRequest, type HttpResponse } from '../platform/apig';
-import type { FgContext } from '../platform/context';
 import { createLogger, type Logger } from '../platform/logger';
 import { ssoDeps, type SsoDeps, type SsoDepsOptions } from './deps';
 import { SsoError } from './errors';
@@ -31,13 +31,6 @@ export type RouteAnswer = HttpResponse & { reason?: string };
 /** One function's routing: answers, or throws an SsoError (or anything, which becomes `server_error`). */
 export type SsoRouter = (req: HttpRequest, deps: SsoDeps, ctx: RouteContext) => Promise<RouteAnswer>;
 
-function remainingMs(context: FgContext): number {
-  try {
-    return context.getRemainingTimeInMilliSeconds();
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}
 
 /** Creates the handler of SSO function `name` (`sso-login`, `sso-logout`). */
 export function createSsoHandler(name: string, router: SsoRouter, options: RuntimeOptions & SsoDepsOptions = {}): Handler {
@@ -63,7 +56,7 @@ export function createSsoHandler(name: string, router: SsoRouter, options: Runti
         refused = new SsoError('server_error');
         const e = err as Error | undefined;
         // A ConfigError names the setting (never its value); other messages may hold internals.
-        logger.error(`${name}.error`, { route, error: e?.name ?? typeof err, message: e?.name === 'ConfigError' ? e.message : undefined });
+        logger.error(`${name}.error`, { route, error: e?.name ?? typeof err, message: loggableMessage(err) });
       }
       answer = { ...refusal(req, refused, { ...(deps ? { backUrl: deps.sso.appUrl } : {}), json: route === 'session' }), reason: refused.reason };
     }

@@ -14,7 +14,7 @@
  * A replayed request inside the 5-minute window is harmless: records are idempotent by `meteringSn`.
  * @module
  */
-import { StoreUnavailableError } from '../core/errors';
+import { loggableMessage, StoreUnavailableError } from '../core/errors';
 import { MAX_BODY_BYTES, toApigResponse, toRequest, type ApigResponse, type HttpRequest } from '../platform/apig';
 import { readConfig, lazily, type RuntimeOptions } from '../callback/deps';
 import { safeRequestId, type Handler } from '../callback/handler';
@@ -114,7 +114,7 @@ export function createUsageIngestHandler(options: RuntimeOptions = {}): Handler 
       deps = depsFor(context);
       logger = createLogger(context.getLogger(), deps.config.KG_LOG_LEVEL, { fn: 'usage-ingest', requestId: req.requestId });
     } catch (err) {
-      logger.error('usage-ingest.unavailable', { error: (err as Error)?.name, message: (err as Error)?.name === 'ConfigError' ? (err as Error).message : undefined });
+      logger.error('usage-ingest.unavailable', { error: (err as Error)?.name, message: loggableMessage(err) });
       return json(500, { error: 'internal', message: 'the function is not configured; its log names the setting' });
     }
     try {

@@ -4,6 +4,7 @@
  * @module
  */
 import { readConfig, lazily, type RuntimeOptions } from '../callback/deps';
+import { loggableMessage } from '../core/errors';
 import { openApiClientFrom } from '../marketplace/fromConfig';
 import { requireSetting, type Config } from '../platform/config';
 import type { FgContext } from '../platform/context';
@@ -53,7 +54,7 @@ export function createUsagePushHandler(options: RuntimeOptions = {}, pushOptions
       const deps: UsagePushDeps = { ledger: base.ledger, bodyKey: base.bodyKey, clock: base.clock, logger, client: openApiClientFrom(base.config, logger) };
       return await runUsagePush(deps, { remainingMs: context.getRemainingTimeInMilliSeconds(), ...pushOptions });
     } catch (err) {
-      logger.error('usage-push.unavailable', { error: (err as Error)?.name, message: (err as Error)?.name === 'ConfigError' ? (err as Error).message : undefined });
+      logger.error('usage-push.unavailable', { error: (err as Error)?.name, message: loggableMessage(err) });
       return { error: (err as Error)?.name ?? 'Error' };
     }
   };
