@@ -188,11 +188,30 @@ export async function startFakeSsoServer(options: { appId: string; privateKeyPem
     return { status: 302, headers: { Location: appUrl(), 'Set-Cookie': `kg_session=${id}; HttpOnly; SameSite=Lax; Path=/` } };
   }
 
+  // The racy fault makes two concurrent renewals meet before either asks the IdP (however late the second
+  // arrives on a busy machine, up to 2 s), so both spend the same refresh token.
+  let waiting: Array<() => void> = [];
+  function meetSecondRenewal(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      if (waiting.length >= 2) {
+        const all = waiting;
+        waiting = [];
+        all.forEach((go) => go());
+        return;
+      }
+      setTimeout(() => {
+        waiting = waiting.filter((go) => go !== resolve);
+        resolve();
+      }, 2000);
+    });
+  }
+
   async function renew(id: string, s: Session): Promise<boolean> {
-    // The racy fault widens the window so two concurrent renewals always overlap.
-    if (fault === 'racy-renewal') await new Promise((r) => setTimeout(r, 50));
+    const refresh = s.refresh;
+    if (fault === 'racy-renewal') await meetSecondRenewal();
     const { domain, client } = domainOf(s.tenantId);
-    const answer = await tokenCall(domain, client, { grant_type: 'refresh_token', refresh_token: s.refresh }).catch(() => ({ status: 0, body: {} as Record<string, unknown> }));
+    const answer = await tokenCall(domain, client, { grant_type: 'refresh_token', refresh_token: refresh }).catch(() => ({ status: 0, body: {} as Record<string, unknown> }));
     if (answer.status !== 200) {
       if (fault === 'racy-renewal') {
         injected++;
