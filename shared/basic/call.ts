@@ -22,11 +22,13 @@ export interface AnswerScope {
   responder: BasicResponder;
   /** Audit fields known before the answer. */
   audit: Omit<AuditEntry, 'at' | 'resultCode'>;
+  /** When the request arrived (epoch ms); absent for the worker, which answers nobody. */
+  startedAt?: number;
 }
 
 /** The answer scope of a request. */
 export function scopeOf(call: BasicCall): AnswerScope {
-  return { deps: call.deps, responder: call.verified.responder, audit: call.summary.audit };
+  return { deps: call.deps, responder: call.verified.responder, audit: call.summary.audit, startedAt: call.startedAt };
 }
 
 /** The pure-decision environment at this moment. */
@@ -72,7 +74,10 @@ export function resultCodeOf(body: string): string {
 
 /** An audit entry for this scope with its final code. */
 export function auditEntry(scope: AnswerScope, resultCode: string, at: number, detail?: string): AuditEntry {
-  return { ...scope.audit, at, resultCode, ...(detail ? { detail: detail.slice(0, 200) } : {}) };
+  const entry: AuditEntry = { ...scope.audit, at, resultCode };
+  if (detail) entry.detail = detail.slice(0, 200);
+  if (scope.startedAt !== undefined) entry.ms = Math.max(0, at - scope.startedAt);
+  return entry;
 }
 
 /** The outcome of a call on `instanceId`. */

@@ -17,6 +17,15 @@ export function nonceOf(call: BasicCall): { nonce?: { value: string; ttlSeconds:
   return nonceReservation(call.verified.nonce, call.deps.config.KG_CLOCK_SKEW_MS);
 }
 
+/**
+ * A release starts the retention clock (KG_RETAIN_RELEASED_DAYS): the tombstone, which makes a repeated
+ * release succeed, and the audit log then expire together. 0 keeps them.
+ */
+export function releasedRetentionSeconds(days: number, before: InstanceRecord | null, after: InstanceRecord | undefined): number | undefined {
+  if (days <= 0 || after?.status !== 'RELEASED' || before?.status === 'RELEASED') return undefined;
+  return days * 24 * 3600;
+}
+
 /** Runs one state-changing command against one instance. */
 export function runMutation(call: BasicCall, cmd: InstanceCommand): Promise<Outcome> {
   const { deps } = call;
@@ -27,6 +36,10 @@ export function runMutation(call: BasicCall, cmd: InstanceCommand): Promise<Outc
       ? decision.finish(await runEffect(deps.provisioner, decision.effect, effectTimeoutMs(deps.config.KG_PROVISIONER_TIMEOUT_MS), call.signal), deps.clock())
       : decision;
     const out = materialize(answer, scope);
-    return { kind: 'commit', ...(out.next ? { next: out.next } : {}), audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, cmd.instanceId) };
+    const retention = releasedRetentionSeconds(deps.config.KG_RETAIN_RELEASED_DAYS, current.record, out.next);
+    return {
+      kind: 'commit', ...(out.next ? { next: out.next } : {}), ...(retention ? { ttlSeconds: retention } : {}),
+      audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, cmd.instanceId),
+    };
   });
 }

@@ -19,6 +19,7 @@ import { commandFromV1, commandFromV2 } from './commands';
 import { produceDeps, type BasicOptions, type ProduceDeps } from './deps';
 import { runMutation } from './mutation';
 import { runNewInstance } from './newInstance';
+import { peekBasicRequest } from './peek';
 import { runQuery } from './query';
 import { commandInstanceId, runTestRequest } from './testRequest';
 import { v1Responder, v2Responder, type BasicResponder } from './responder';
@@ -62,6 +63,7 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
     tag: (cmd, deps) => instanceTag(commandInstanceId(cmd, deps.deriveInstanceId)),
     describe: (cmd, req, verified) => summarize(cmd, req, verified.nonce),
     run: (call) => run(call as BasicCall),
+    peek: (req, deps) => peekBasicRequest(req, isV1Request(req), deps.deriveInstanceId),
   };
 }
 

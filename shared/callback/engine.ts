@@ -11,6 +11,7 @@ import { DeadlineError, InvalidParamError, KgError, loggableMessage, StoreUnavai
 import { RESULT } from '../core/resultCodes';
 import { MAX_BODY_BYTES, type HttpRequest, type HttpResponse } from '../platform/apig';
 import { recordFailure } from './failureStream';
+import type { FailureEntry } from '../store/Store';
 import type { CallbackDeps, CallSummary, CallbackSpec, Outcome, Responder, ResultModel, Verified } from './spec';
 
 /** Handles one request with `spec`. Never throws. `deadlineMs` bounds everything after parsing (ms). */
@@ -24,6 +25,7 @@ export async function runCallback<D extends CallbackDeps, P, M extends ResultMod
   let responder: Responder<M> = spec.unverifiedResponder(req, deps);
   let verified: Verified<M> | undefined;
   let summary: CallSummary | undefined;
+  let tag: string | undefined;
   let outcome: Outcome;
   let storeDown = false;
   try {
@@ -34,10 +36,11 @@ export async function runCallback<D extends CallbackDeps, P, M extends ResultMod
     const accepted = verified;
     const callSummary = spec.describe(request, req, accepted);
     summary = callSummary;
-    const tag = spec.tag(request, deps);
+    tag = spec.tag(request, deps);
+    const callTag = tag;
     const deadlineAt = started + deadlineMs;
     outcome = await withDeadline(
-      (signal) => spec.run({ deps, request, verified: accepted, tag, summary: callSummary, signal, deadlineAt, requestId: req.requestId }),
+      (signal) => spec.run({ deps, request, verified: accepted, tag: callTag, summary: callSummary, signal, deadlineAt, requestId: req.requestId, startedAt: started }),
       deadlineMs,
       () => new DeadlineError(`${spec.name} did not finish within ${deadlineMs} ms`),
     );
@@ -57,17 +60,24 @@ export async function runCallback<D extends CallbackDeps, P, M extends ResultMod
   const activity = summary?.activity ?? 'unknown';
   const instanceId = outcome.instanceId ?? summary?.subject.instanceId;
   if (outcome.resultCode !== RESULT.SUCCESS && !storeDown) {
-    await recordFailure(deps.store, deps.logger, {
-      at: deps.clock(),
-      resultCode: outcome.resultCode,
-      activity,
-      reason: (outcome.reason ?? '').slice(0, 300),
-      ...(outcome.instanceId ? { instanceId: outcome.instanceId } : {}),
-      ...(summary?.subject.orderId ? { orderId: summary.subject.orderId } : {}),
-      ...(summary?.subject.tenantId ? { tenantId: summary.subject.tenantId } : {}),
-      ...(req.requestId ? { requestId: req.requestId } : {}),
-      ...(spec.name !== 'produce' ? { fn: spec.name } : {}),
-    });
+    const at = deps.clock();
+    // A call refused before it was parsed is still named by what its body says, so the operator can tie a
+    // signature failure to the order the marketplace will count (never trusted for anything else).
+    const named = summary ? undefined : spec.peek?.(req, deps);
+    const orderId = summary?.subject.orderId ?? named?.orderId;
+    const orderLineId = summary?.audit.orderLineId ?? named?.orderLineId;
+    const failedTag = tag ?? named?.tag;
+    const entry: FailureEntry = { at, resultCode: outcome.resultCode, activity: summary ? activity : named?.activity ?? activity, reason: (outcome.reason ?? '').slice(0, 300) };
+    if (outcome.instanceId) entry.instanceId = outcome.instanceId;
+    if (orderId) entry.orderId = orderId;
+    if (orderLineId) entry.orderLineId = orderLineId;
+    if (summary?.subject.tenantId) entry.tenantId = summary.subject.tenantId;
+    if (req.requestId) entry.requestId = req.requestId;
+    if (spec.name !== 'produce') entry.fn = spec.name;
+    if (summary?.audit.test ?? named?.test) entry.test = true;
+    if (failedTag !== undefined) entry.tag = failedTag;
+    entry.ms = Math.max(0, at - started);
+    await recordFailure(deps.store, deps.logger, entry);
   }
   deps.logger.info(`${spec.name}.done`, {
     requestId: req.requestId, protocol: verified?.protocol ?? spec.protocolOf(req), activity, resultCode: outcome.resultCode,

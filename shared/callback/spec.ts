@@ -80,6 +80,8 @@ export interface Call<D extends CallbackDeps, P, M extends ResultModel> {
   deadlineAt: number;
   /** The request id (APIG/FunctionGraph), for logs. */
   requestId: string;
+  /** When the request arrived (epoch ms, the deps' clock): audit entries carry the latency from it. */
+  startedAt: number;
 }
 
 /** A finished call: the exact body and its result code. */
@@ -114,4 +116,19 @@ export interface CallbackSpec<D extends CallbackDeps, P, M extends ResultModel> 
   describe(request: P, req: HttpRequest, verified: Verified<M>): CallSummary;
   /** Decides and stores (through {@link transact}) and encodes the answer. May throw any KgError. */
   run(call: Call<D, P, M>): Promise<Outcome>;
+  /**
+   * Best-effort naming of a request refused before it was parsed (bad signature, bad field), from its
+   * unverified body, for the failure stream only. Must never throw.
+   */
+  peek?(req: HttpRequest, deps: D): PeekedCall | undefined;
+}
+
+/** What an unverified request says it is about (see {@link CallbackSpec.peek}). */
+export interface PeekedCall {
+  activity?: string;
+  orderId?: string;
+  orderLineId?: string;
+  test?: boolean;
+  /** The record it would work on. */
+  tag?: string;
 }

@@ -67,7 +67,7 @@ export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<K
       },
       subject: { tenantId: call.tenantId, ...(call.instanceId ? { instanceId: call.instanceId } : {}), ...(call.orderId ? { orderId: call.orderId } : {}) },
     }),
-    run: async ({ deps, request, verified, tag, summary, signal }) => {
+    run: async ({ deps, request, verified, tag, summary, signal, startedAt }) => {
       return transact<TenantDoc, Outcome>({ store: deps.store, tag, ...nonceReservation(verified.nonce, deps.config.KG_CLOCK_SKEW_MS) }, async (current) => {
         const now = deps.clock();
         const result = applyRule(request, current.record, { now, test: request.test });
@@ -75,7 +75,7 @@ export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<K
         // A new document is listed before it is written (a listing skips an entry whose document is absent),
         // and again after, in case a concurrent removal unlisted it in between.
         if (creating) await deps.store.addToIndex(KIT_TENANT_INDEX, tag);
-        const audit: AuditEntry = { ...summary.audit, at: now, resultCode: RESULT.SUCCESS, ...(result.changes.length > 0 ? { detail: describeChanges(result.changes) } : {}) };
+        const audit: AuditEntry = { ...summary.audit, at: now, resultCode: RESULT.SUCCESS, ...(result.changes.length > 0 ? { detail: describeChanges(result.changes) } : {}), ms: Math.max(0, now - startedAt) };
         return {
           kind: 'commit',
           ...(result.next !== undefined ? { next: result.next } : {}),

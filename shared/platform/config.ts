@@ -111,6 +111,32 @@ export const configSchema = object({
   KG_LOG_LEVEL: _default(optional(zenum(['debug', 'info', 'warn', 'error'])), 'info'),
   /** The production address registered in the seller console (checked by `kg doctor`). */
   KG_PRODUCTION_URL: optional(string()),
+  /** Retention: an audit log is kept this many days after its last entry (days). */
+  KG_RETAIN_AUDIT_DAYS: intMs('400'),
+  /** Retention: a released instance (and a removed kit record) with its audit log is kept this many days (days). */
+  KG_RETAIN_RELEASED_DAYS: intMs('90'),
+  /** Retention: failure-stream entries older than this are dropped (days; the stream is also capped at 10,000). */
+  KG_RETAIN_FAILURES_DAYS: intMs('90'),
+  /** Retention: usage records the marketplace accepted are kept this many days (days). */
+  KG_RETAIN_USAGE_PUSHED_DAYS: intMs('35'),
+  /** Retention: dead-lettered usage records are kept this many days (days). */
+  KG_RETAIN_USAGE_DEAD_DAYS: intMs('90'),
+  /** ops-watch: alert when failed orders this month reach this many (the marketplace delists past 5). */
+  KG_ALERT_FAILED_ORDERS: intMs('3'),
+  /** ops-watch: a JSON webhook that receives alerts, signed with KG_ALERT_WEBHOOK_SECRET (HMAC-SHA256). */
+  KG_ALERT_WEBHOOK: optional(string()),
+  KG_ALERT_WEBHOOK_SECRET: optional(string()),
+  /** ops-watch: the SMN topic URN alerts are published to (signed with KG_ALERT_SMN_AK/SK). */
+  KG_ALERT_SMN_TOPIC: optional(string()),
+  /** ops-watch: the SMN endpoint (`https://smn.<region>.myhuaweicloud.com`; default from the topic URN's region). */
+  KG_ALERT_SMN_ENDPOINT: optional(string()),
+  /** ops-watch: the IAM AK/SK allowed to publish to the topic; never logged. */
+  KG_ALERT_SMN_AK: optional(string()),
+  KG_ALERT_SMN_SK: optional(string()),
+  /** Reconciliation: how long past its expiry an instance may stay unfrozen before it is reported (hours). */
+  KG_RECONCILE_GRACE_HOURS: intMs('24'),
+  /** Reconciliation and ops-watch: how long an instance may stay PROVISIONING before it is reported (minutes). */
+  KG_STUCK_PROVISIONING_MINUTES: intMs('30'),
   /** Local server port. */
   PORT: optional(string()),
 });
@@ -161,6 +187,12 @@ export function loadConfig(source: SettingSource): Config {
     'KG_GATEWAY_JWT_WINDOW_MS',
   ] as const) {
     if (Number.isNaN(c[key])) throw new ConfigError(`invalid configuration: ${key} must be a non-negative number of milliseconds`);
+  }
+  for (const key of [
+    'KG_RETAIN_AUDIT_DAYS', 'KG_RETAIN_RELEASED_DAYS', 'KG_RETAIN_FAILURES_DAYS', 'KG_RETAIN_USAGE_PUSHED_DAYS', 'KG_RETAIN_USAGE_DEAD_DAYS',
+    'KG_ALERT_FAILED_ORDERS', 'KG_RECONCILE_GRACE_HOURS', 'KG_STUCK_PROVISIONING_MINUTES',
+  ] as const) {
+    if (Number.isNaN(c[key])) throw new ConfigError(`invalid configuration: ${key} must be a non-negative whole number`);
   }
   // A lease that ends before newInstance stops waiting would let a retry take over a running attempt.
   if (c.KG_PROVISION_BUDGET_MS >= c.KG_PROVISION_LEASE_MS) {

@@ -5,15 +5,17 @@
  * @module
  */
 import { decodeAudit, decodeFailure, decodeRecord, encodeAudit, encodeFailure, encodeRecord } from './codec';
-import { AUDIT_CAP, DEFAULT_AUDIT_LIMIT, DEFAULT_FAILURE_LIMIT, FAILURE_CAP, listLimit, nonceTtlSeconds, requireFiniteMs } from './limits';
+import { AUDIT_CAP, DEFAULT_AUDIT_LIMIT, DEFAULT_FAILURE_LIMIT, DEFAULT_RETENTION, FAILURE_CAP, listLimit, nonceTtlSeconds, requireFiniteMs } from './limits';
 import type {
-  AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, FailureEntry, Store, StoreInfo, StoredRecord, Versioned,
+  AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, FailureEntry, Store, StoreInfo, StoreRetention, StoredRecord, Versioned,
 } from './Store';
 
 /** Tuning of a {@link MemoryStore}. */
 export interface MemoryStoreOptions {
   /** Clock for nonce expiry (epoch ms). Default `Date.now`. */
   now?: () => number;
+  /** How long audit logs, removed records and failures live; default {@link DEFAULT_RETENTION}. */
+  retention?: StoreRetention;
 }
 
 interface HeldRecord {
@@ -33,6 +35,7 @@ interface StoredFailure {
 /** {@link Store} held in process memory. Every call counts as one round trip, like one Redis call. */
 export class MemoryStore implements Store {
   private readonly now: () => number;
+  private readonly retention: StoreRetention;
   private readonly records = new Map<string, HeldRecord>();
   /** Nonce reservations: `instanceId \u0000 nonce` -> expiry (epoch ms). */
   private readonly nonces = new Map<string, number>();
@@ -50,6 +53,7 @@ export class MemoryStore implements Store {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.retention = options.retention ?? DEFAULT_RETENTION;
   }
 
   async begin<R extends StoredRecord>(instanceId: string, options: BeginOptions<R> = {}): Promise<BeginResult<R>> {
@@ -86,14 +90,12 @@ export class MemoryStore implements Store {
       version = current + 1;
       this.records.set(instanceId, { ...held, version, json: options.record === null ? null : encodeRecord(options.record) });
     }
-    this.appendAudit(instanceId, options.audit);
-    const ttl = options.ttlSeconds;
+    const ttl = options.ttlSeconds ?? (options.record === null ? this.retention.removedTtlSeconds : undefined);
     if (ttl !== undefined && Number.isFinite(ttl) && ttl > 0) {
-      const expiresAt = this.now() + Math.ceil(ttl) * 1000;
       const after = this.records.get(instanceId);
-      if (after) after.expiresAt = expiresAt;
-      this.auditExpiry.set(instanceId, expiresAt);
+      if (after) after.expiresAt = this.now() + Math.ceil(ttl) * 1000;
     }
+    this.appendAudit(instanceId, options.audit);
     return { ok: true, version };
   }
 
@@ -132,6 +134,12 @@ export class MemoryStore implements Store {
     while (i > 0 && (this.failures[i - 1] as StoredFailure).at > at) i--;
     this.failures.splice(i, 0, item);
     if (this.failures.length > FAILURE_CAP) this.failures = this.failures.slice(this.failures.length - FAILURE_CAP);
+    if (this.retention.failureMaxAgeMs > 0) {
+      const oldestKept = at - this.retention.failureMaxAgeMs;
+      const firstKept = this.failures.findIndex((f) => f.at >= oldestKept);
+      if (firstKept > 0) this.failures = this.failures.slice(firstKept);
+      else if (firstKept < 0) this.failures = [];
+    }
   }
 
   async listAudit(instanceId: string, limit?: number): Promise<AuditEntry[]> {
@@ -190,6 +198,29 @@ export class MemoryStore implements Store {
     return this.sortedJobs();
   }
 
+  async *scanTags(what: 'record' | 'audit'): AsyncIterable<string[]> {
+    this.roundTrips += 1;
+    const source = what === 'record' ? this.records : this.audits;
+    const tags: string[] = [];
+    for (const tag of [...source.keys()]) {
+      this.expire(tag);
+      if (what === 'record' ? this.records.has(tag) : this.audits.has(tag)) tags.push(tag);
+    }
+    if (tags.length > 0) yield tags;
+  }
+
+  /** Tags with anything left (records, audit logs, nonces): for retention tests. */
+  heldTags(): string[] {
+    const now = this.now();
+    const tags = new Set<string>();
+    for (const tag of [...this.records.keys(), ...this.audits.keys()]) {
+      this.expire(tag);
+      if (this.records.has(tag) || this.audits.has(tag)) tags.add(tag);
+    }
+    for (const [key, expiry] of this.nonces) if (expiry > now) tags.add(key.slice(0, key.indexOf('\u0000')));
+    return [...tags].sort();
+  }
+
   info(): StoreInfo {
     return { kind: 'memory', roundTrips: this.roundTrips };
   }
@@ -220,11 +251,16 @@ export class MemoryStore implements Store {
     }
   }
 
+  /** Appends an audit line; the log then lives as long as its record, or the audit TTL (as AUDIT_RETENTION_LUA). */
   private appendAudit(instanceId: string, entry: AuditEntry): void {
     const lines = this.audits.get(instanceId) ?? [];
     lines.unshift(encodeAudit(entry));
     if (lines.length > AUDIT_CAP) lines.length = AUDIT_CAP;
     this.audits.set(instanceId, lines);
+    const recordUntil = this.records.get(instanceId)?.expiresAt;
+    const auditTtl = this.retention.auditTtlSeconds;
+    if (recordUntil !== undefined) this.auditExpiry.set(instanceId, recordUntil);
+    else if (auditTtl > 0) this.auditExpiry.set(instanceId, this.now() + auditTtl * 1000);
   }
 
   /** Like a Redis sorted set: by due time, ties by id (byte order). */

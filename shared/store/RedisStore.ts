@@ -11,11 +11,11 @@ import { decodeAudit, decodeFailure, decodeRecord, decodeVersion, encodeAudit, e
 import { STORE_DEADLINE_MS } from './connectionOptions';
 import { withDeadline } from './deadline';
 import { hashSlot } from './hashSlot';
-import { FAILURES_KEY, JOBS_KEY, auditKey, indexKey, nonceKey, recordKey } from './keys';
-import { AUDIT_CAP, DEFAULT_AUDIT_LIMIT, DEFAULT_FAILURE_LIMIT, FAILURE_CAP, listLimit, nonceTtlSeconds, requireFiniteMs } from './limits';
+import { FAILURES_KEY, JOBS_KEY, SCAN_PATTERN, auditKey, indexKey, nonceKey, recordKey, tagOfKey } from './keys';
+import { AUDIT_CAP, DEFAULT_AUDIT_LIMIT, DEFAULT_FAILURE_LIMIT, DEFAULT_RETENTION, FAILURE_CAP, listLimit, nonceTtlSeconds, requireFiniteMs } from './limits';
 import { BEGIN, CLAIM_JOBS, COMMIT, PUSH_FAILURE, type ScriptDefinition } from './scripts';
 import type {
-  AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, FailureEntry, Store, StoreInfo, StoredRecord, Versioned,
+  AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, FailureEntry, Store, StoreInfo, StoreRetention, StoredRecord, Versioned,
 } from './Store';
 
 /** A standalone or cluster ioredis client. */
@@ -37,6 +37,8 @@ export interface RedisStoreOptions {
   deadlineMs?: number;
   /** Receives connection errors (ioredis `error` events); default: ignored, calls report them. */
   onError?: (err: Error) => void;
+  /** How long audit logs, removed records and failures live; default {@link DEFAULT_RETENTION}. */
+  retention?: StoreRetention;
 }
 
 /** {@link Store} on one ioredis client, reused across warm invocations. */
@@ -45,6 +47,7 @@ export class RedisStore implements Store {
   private readonly scripts: ScriptCommands;
   private readonly deadlineMs: number;
   private readonly kind: StoreInfo['kind'];
+  private readonly retention: StoreRetention;
   private roundTrips = 0;
   private everReady: boolean;
 
@@ -52,6 +55,7 @@ export class RedisStore implements Store {
     this.client = client;
     this.kind = client.isCluster ? 'redis-cluster' : 'redis';
     this.deadlineMs = options.deadlineMs ?? STORE_DEADLINE_MS;
+    this.retention = options.retention ?? DEFAULT_RETENTION;
     client.defineCommand('kgBegin', BEGIN);
     client.defineCommand('kgCommit', COMMIT);
     client.defineCommand('kgPushFailure', PUSH_FAILURE);
@@ -76,6 +80,7 @@ export class RedisStore implements Store {
         options.claim ? encodeRecord(options.claim) : '',
         options.audit ? encodeAudit(options.audit) : '',
         AUDIT_CAP,
+        ttlArg(this.retention.auditTtlSeconds),
       ),
     );
     if (!Array.isArray(reply) || reply.length < 2) throw unexpected('begin');
@@ -86,6 +91,7 @@ export class RedisStore implements Store {
 
   async commit<R extends StoredRecord>(tag: string, options: CommitOptions<R>): Promise<CommitResult> {
     const mode = options.record === undefined ? 'keep' : options.record === null ? 'del' : 'set';
+    const ttl = options.ttlSeconds ?? (mode === 'del' ? this.retention.removedTtlSeconds : undefined);
     const reply = await this.call('commit', () =>
       this.scripts.kgCommit(
         recordKey(tag),
@@ -95,7 +101,8 @@ export class RedisStore implements Store {
         encodeAudit(options.audit),
         AUDIT_CAP,
         mode,
-        ttlArg(options.ttlSeconds),
+        ttlArg(ttl),
+        ttlArg(this.retention.auditTtlSeconds),
       ),
     );
     if (!Array.isArray(reply) || reply.length !== 2) throw unexpected('commit');
@@ -134,7 +141,9 @@ export class RedisStore implements Store {
     // The prefix keeps identical entries apart (a set would merge them) and, sorting by the time of
     // recording, keeps entries with the same `at` newest first too.
     const member = `${failureMemberPrefix()}|${encodeFailure(entry)}`;
-    await this.call('recordFailure', () => this.scripts.kgPushFailure(FAILURES_KEY, finiteOr(entry.at, 0), member, FAILURE_CAP));
+    const at = finiteOr(entry.at, 0);
+    const oldestKept = this.retention.failureMaxAgeMs > 0 ? String(at - this.retention.failureMaxAgeMs) : '-inf';
+    await this.call('recordFailure', () => this.scripts.kgPushFailure(FAILURES_KEY, at, member, FAILURE_CAP, oldestKept));
   }
 
   async listAudit(tag: string, limit?: number): Promise<AuditEntry[]> {
@@ -196,6 +205,19 @@ export class RedisStore implements Store {
     const jobs: Array<{ instanceId: string; dueAtMs: number }> = [];
     for (let i = 0; i + 1 < flat.length; i += 2) jobs.push({ instanceId: String(flat[i]), dueAtMs: Number(flat[i + 1]) });
     return jobs;
+  }
+
+  async *scanTags(what: 'record' | 'audit'): AsyncIterable<string[]> {
+    const nodes = this.kind === 'redis-cluster' ? (this.client as Cluster).nodes('master') : [this.client as Redis];
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.call('scanTags', () => node.scan(cursor, 'MATCH', SCAN_PATTERN[what], 'COUNT', 1000));
+        cursor = next;
+        const tags = keys.map((k) => tagOfKey(k, what)).filter((t): t is string => t !== undefined);
+        if (tags.length > 0) yield tags;
+      } while (cursor !== '0');
+    }
   }
 
   info(): StoreInfo {

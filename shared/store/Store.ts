@@ -30,6 +30,11 @@ export interface AuditEntry {
   test?: boolean;
   /** Short safe text (never a secret). */
   detail?: string;
+  /**
+   * Milliseconds from the request's arrival to this entry (the decision, before its write): the call's
+   * latency but for its last store round trip. Absent for entries not written by a request (the worker).
+   */
+  ms?: number;
 }
 
 /** One answer that was not 000000, for operators (`kg failures`). */
@@ -47,6 +52,26 @@ export interface FailureEntry {
   requestId?: string;
   /** The function that answered (`produce`, `tenant-sync`, ...); absent in entries written before. */
   fn?: string;
+  orderLineId?: string;
+  /** A testFlag "1" call (the debug tool or a dial test). */
+  test?: boolean;
+  /** The record the call was about (its audit log holds what happened next), when known. */
+  tag?: string;
+  /** The answer's latency (ms). */
+  ms?: number;
+}
+
+/**
+ * How long what the store keeps may live, so Redis memory stays bounded over years
+ * (docs/operate.md "Data retention"). Nonces and sessions carry their own TTLs.
+ */
+export interface StoreRetention {
+  /** An audit log expires this long after its last entry (s), unless its record expires sooner. */
+  auditTtlSeconds: number;
+  /** A removed record (commit `record: null`) and its audit log expire this long after the removal (s). */
+  removedTtlSeconds: number;
+  /** Failure-stream entries older than this are dropped when a new one arrives (ms). */
+  failureMaxAgeMs: number;
 }
 
 /** A record with the version the store holds it at (0 = absent). */
@@ -130,6 +155,12 @@ export interface Store {
   completeJob(instanceId: string): Promise<void>;
   /** Lists queued jobs with their due times (for operators and tests). */
   listJobs(): Promise<Array<{ instanceId: string; dueAtMs: number }>>;
+  /**
+   * Every tag that has a record (`record`) or an audit log (`audit`), in batches, in no particular order
+   * (Redis SCAN on every master: a tag may come twice, a tag written during the scan may be missed).
+   * For operators' reports, never for a callback.
+   */
+  scanTags(what: 'record' | 'audit'): AsyncIterable<string[]>;
   info(): StoreInfo;
   /** Checks reachability (one round trip). */
   ping(): Promise<void>;

@@ -12,7 +12,7 @@ import { ConfigError } from '../core/errors';
 import { clusterOptions, standaloneOptions } from './connectionOptions';
 import { MemoryStore } from './MemoryStore';
 import { RedisStore } from './RedisStore';
-import type { Store } from './Store';
+import type { Store, StoreRetention } from './Store';
 
 /** How {@link createStore} may choose. */
 export interface CreateStoreOptions {
@@ -48,19 +48,31 @@ export function storeTarget(config: Config, opts: CreateStoreOptions = { allowMe
 
 /** Builds a new Store (and its connection, which starts at once) from configuration. */
 export function createStore(config: Config, opts: CreateStoreOptions = { allowMemory: false }): Store {
-  return storeFor(storeTarget(config, opts));
+  return storeFor(storeTarget(config, opts), retentionOf(config));
+}
+
+const DAY_S = 24 * 3600;
+
+/** The store's retention settings (KG_RETAIN_AUDIT_DAYS, KG_RETAIN_RELEASED_DAYS, KG_RETAIN_FAILURES_DAYS; 0 = keep). */
+export function retentionOf(config: Config): StoreRetention {
+  return {
+    auditTtlSeconds: config.KG_RETAIN_AUDIT_DAYS * DAY_S,
+    removedTtlSeconds: config.KG_RETAIN_RELEASED_DAYS * DAY_S,
+    failureMaxAgeMs: config.KG_RETAIN_FAILURES_DAYS * DAY_S * 1000,
+  };
 }
 
 /** Builds a new Store for a resolved target. */
-export function storeFor(target: StoreTarget): Store {
+export function storeFor(target: StoreTarget, retention?: StoreRetention): Store {
+  const options = retention ? { retention } : {};
   switch (target.kind) {
     case 'memory':
-      return new MemoryStore();
+      return new MemoryStore(options);
     case 'redis':
       // The password goes in as an option: a `@` in a password breaks URL parsing (Huawei FAQ).
-      return new RedisStore(new Redis(target.url, standaloneOptions(target.password)));
+      return new RedisStore(new Redis(target.url, standaloneOptions(target.password)), options);
     case 'cluster':
-      return new RedisStore(new Cluster(target.nodes, clusterOptions(target.password)));
+      return new RedisStore(new Cluster(target.nodes, clusterOptions(target.password)), options);
   }
 }
 
@@ -75,7 +87,7 @@ export function getStore(config: Config, opts: CreateStoreOptions = { allowMemor
   const key = cacheKey(target);
   const cached = warmStores.get(key);
   if (cached) return cached;
-  const store = storeFor(target);
+  const store = storeFor(target, retentionOf(config));
   warmStores.set(key, store);
   return store;
 }

@@ -72,3 +72,30 @@ export const FAILURES_KEY = 'kg:failures';
 
 /** Provisioning jobs: a sorted set of instance ids scored by due time (epoch ms). */
 export const JOBS_KEY = 'kg:{jobs}:due';
+
+/** Inverse of {@link escapeTagId}. */
+export function unescapeTagId(escaped: string): string {
+  if (escaped === '%') return '';
+  return escaped.replace(/%(25|7B|7D)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** SCAN patterns of the record hashes and the audit lists. */
+export const SCAN_PATTERN = { record: 'kg:{*}:rec', audit: 'kg:{*}:log' } as const;
+
+/**
+ * The tag a record or audit key belongs to, or undefined for any other key (a nonce, the usage ledger,
+ * a key whose braces do not close where ours do).
+ */
+export function tagOfKey(key: string, what: 'record' | 'audit'): string | undefined {
+  const suffix = what === 'record' ? '}:rec' : '}:log';
+  if (!key.startsWith('kg:{') || !key.endsWith(suffix)) return undefined;
+  const inner = key.slice(4, key.length - suffix.length);
+  if (inner === '' || inner.includes('{') || inner.includes('}')) return undefined;
+  return unescapeTagId(inner);
+}
+
+/** The instance a tag names, or undefined for a tenant's or a session's tag. */
+export function instanceIdOfTag(tag: string): string | undefined {
+  if (tag.startsWith('i:')) return tag.slice(2);
+  return RESERVED_PREFIX.test(tag) ? undefined : tag;
+}

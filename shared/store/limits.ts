@@ -9,6 +9,15 @@ export const AUDIT_CAP = 500;
 /** Failure entries kept in the global failure stream (oldest trimmed). */
 export const FAILURE_CAP = 10_000;
 
+const DAY_S = 24 * 3600;
+
+/** Retention when none is configured (KG_RETAIN_AUDIT_DAYS 400, KG_RETAIN_RELEASED_DAYS 90, KG_RETAIN_FAILURES_DAYS 90). */
+export const DEFAULT_RETENTION = {
+  auditTtlSeconds: 400 * DAY_S,
+  removedTtlSeconds: 90 * DAY_S,
+  failureMaxAgeMs: 90 * DAY_S * 1000,
+} as const;
+
 /** Nonce memory when `BeginOptions.nonceTtlSeconds` is absent (s). */
 export const DEFAULT_NONCE_TTL_S = 300;
 

@@ -12,9 +12,21 @@ export interface ScriptDefinition {
 }
 
 /**
+ * Keeps an audit log no longer than its record: a log whose record expires (a released instance, a removed
+ * record) expires with it; any other log expires `ttlVar` seconds after its last entry (0 = never).
+ */
+const AUDIT_RETENTION_LUA = (recordKey: string, logKey: string, ttlVar: string): string => `
+  local recordTtl = redis.call('PTTL', ${recordKey})
+  if recordTtl > 0 then
+    redis.call('PEXPIRE', ${logKey}, recordTtl)
+  elseif ${ttlVar} > 0 then
+    redis.call('EXPIRE', ${logKey}, ${ttlVar})
+  end`;
+
+/**
  * Round trip 1 of a mutation.
  * KEYS: record hash, nonce key, audit list. ARGV: useNonce ('1'|'0'), nonce TTL (s), claim JSON or '',
- * audit JSON or '', audit cap.
+ * audit JSON or '', audit cap, audit TTL (s, '0' = none; see {@link AUDIT_RETENTION_LUA}).
  * Returns `{nonceState, claimed (0|1), version or nil, record JSON or nil}`.
  * A replayed nonce returns before any write; the record is still read so the answer is truthful.
  */
@@ -38,6 +50,8 @@ end
 if ARGV[4] ~= '' then
   redis.call('LPUSH', KEYS[3], ARGV[4])
   redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[5]) - 1)
+  local auditTtl = tonumber(ARGV[6])
+${AUDIT_RETENTION_LUA('KEYS[1]', 'KEYS[3]', 'auditTtl')}
 end
 local vr = redis.call('HMGET', KEYS[1], 'v', 'r')
 return {nonceState, claimed, vr[1], vr[2]}
@@ -47,7 +61,7 @@ return {nonceState, claimed, vr[1], vr[2]}
 /**
  * Round trip 2 of a mutation: compare-and-set plus audit, all or nothing.
  * KEYS: record hash, audit list. ARGV: expected version, record JSON (for 'set'), audit JSON, audit cap,
- * mode ('keep' | 'set' | 'del'), TTL (s, '0' = none).
+ * mode ('keep' | 'set' | 'del'), TTL of record and log (s, '0' = none), audit TTL (s, '0' = none).
  * Returns `{ok (0|1), version now stored}`. On a conflict nothing is written, not even the audit entry.
  * 'del' removes the record but keeps its version number (field `v`), so a version read before the removal
  * never matches again.
@@ -73,21 +87,26 @@ redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[4]) - 1)
 local ttl = tonumber(ARGV[6])
 if ttl > 0 then
   redis.call('EXPIRE', KEYS[1], ttl)
-  redis.call('EXPIRE', KEYS[2], ttl)
 end
+local auditTtl = tonumber(ARGV[7])
+${AUDIT_RETENTION_LUA('KEYS[1]', 'KEYS[2]', 'auditTtl')}
 return {1, version}
 `,
 };
 
 /**
  * Appends to the capped failure sorted set.
- * KEYS: failure set. ARGV: score (`at`, epoch ms), member, cap. Oldest scores are trimmed.
+ * KEYS: failure set. ARGV: score (`at`, epoch ms), member, cap, oldest score kept ('-inf' = any).
+ * Entries past the cap or older than the oldest score kept are trimmed.
  */
 export const PUSH_FAILURE: ScriptDefinition = {
   numberOfKeys: 1,
   lua: `
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
+if ARGV[4] ~= '-inf' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[4])
+end
 return 1
 `,
 };
