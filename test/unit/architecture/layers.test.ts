@@ -26,7 +26,7 @@ const LAYER_NAMES = [
   'protocol',
   'lifecycle/kit rules',
   'callback/provisioning',
-  'basic/kit/sso/marketplace/jobs/usage/apiProduct',
+  'basic/kit/sso/marketplace/jobs/usage/apiProduct/ops',
   'public API (merchant, handlers, functionTable, testing, index)',
 ] as const;
 
@@ -58,6 +58,7 @@ const DIR_LAYER: Readonly<Record<string, number>> = {
   jobs: 5,
   usage: 5,
   apiProduct: 5,
+  ops: 5,
 };
 
 /** Module groups that must do no I/O. */
