@@ -16,6 +16,13 @@ const intMs = (fallback: string) =>
     return Number.isFinite(n) && n >= 0 ? Math.floor(n) : Number.NaN;
   }));
 
+/** A non-negative number of days; fractions allowed (`0.5` = 12 h); invalid -> NaN (refused below). */
+const days = (fallback: string) =>
+  pipe(_default(optional(string()), fallback), transform((s: string) => {
+    const n = Number(s);
+    return Number.isFinite(n) && n >= 0 ? n : Number.NaN;
+  }));
+
 /**
  * Every setting. Key lists are newest first: during a rotation both keys verify.
  * See README "Configuration" for the meaning of each.
@@ -112,15 +119,15 @@ export const configSchema = object({
   /** The production address registered in the seller console (checked by `kg doctor`). */
   KG_PRODUCTION_URL: optional(string()),
   /** Retention: an audit log is kept this many days after its last entry (days). */
-  KG_RETAIN_AUDIT_DAYS: intMs('400'),
+  KG_RETAIN_AUDIT_DAYS: days('400'),
   /** Retention: a released instance (and a removed kit record) with its audit log is kept this many days (days). */
-  KG_RETAIN_RELEASED_DAYS: intMs('90'),
+  KG_RETAIN_RELEASED_DAYS: days('90'),
   /** Retention: failure-stream entries older than this are dropped (days; the stream is also capped at 10,000). */
-  KG_RETAIN_FAILURES_DAYS: intMs('90'),
+  KG_RETAIN_FAILURES_DAYS: days('90'),
   /** Retention: usage records the marketplace accepted are kept this many days (days). */
-  KG_RETAIN_USAGE_PUSHED_DAYS: intMs('35'),
+  KG_RETAIN_USAGE_PUSHED_DAYS: days('35'),
   /** Retention: dead-lettered usage records are kept this many days (days). */
-  KG_RETAIN_USAGE_DEAD_DAYS: intMs('90'),
+  KG_RETAIN_USAGE_DEAD_DAYS: days('90'),
   /** ops-watch: alert when failed orders this month reach this many (the marketplace delists past 5). */
   KG_ALERT_FAILED_ORDERS: intMs('3'),
   /** ops-watch: a JSON webhook that receives alerts, signed with KG_ALERT_WEBHOOK_SECRET (HMAC-SHA256). */
@@ -192,7 +199,7 @@ export function loadConfig(source: SettingSource): Config {
     'KG_RETAIN_AUDIT_DAYS', 'KG_RETAIN_RELEASED_DAYS', 'KG_RETAIN_FAILURES_DAYS', 'KG_RETAIN_USAGE_PUSHED_DAYS', 'KG_RETAIN_USAGE_DEAD_DAYS',
     'KG_ALERT_FAILED_ORDERS', 'KG_RECONCILE_GRACE_HOURS', 'KG_STUCK_PROVISIONING_MINUTES',
   ] as const) {
-    if (Number.isNaN(c[key])) throw new ConfigError(`invalid configuration: ${key} must be a non-negative whole number`);
+    if (Number.isNaN(c[key])) throw new ConfigError(`invalid configuration: ${key} must be a non-negative number`);
   }
   // A lease that ends before newInstance stops waiting would let a retry take over a running attempt.
   if (c.KG_PROVISION_BUDGET_MS >= c.KG_PROVISION_LEASE_MS) {

@@ -32,6 +32,21 @@ export interface UsagePushDeps {
   /** Epoch ms. */
   clock: () => number;
   logger: Logger;
+  /** How long settled records are kept (KG_RETAIN_USAGE_PUSHED_DAYS / _DEAD_DAYS); default 35 and 90 days. */
+  retention?: UsageRetention;
+}
+
+/** How long settled usage records are kept (ms). */
+export interface UsageRetention {
+  pushedMs: number;
+  deadMs: number;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The usage retention the settings ask for. */
+export function usageRetentionOf(config: { KG_RETAIN_USAGE_PUSHED_DAYS: number; KG_RETAIN_USAGE_DEAD_DAYS: number }): UsageRetention {
+  return { pushedMs: config.KG_RETAIN_USAGE_PUSHED_DAYS * DAY_MS, deadMs: config.KG_RETAIN_USAGE_DEAD_DAYS * DAY_MS };
 }
 
 /** Options of one run. */
@@ -69,7 +84,7 @@ export interface UsagePushReport {
   deadLettered: number;
   /** Of those, records past the window (never sent). */
   expired: number;
-  /** Settled records dropped after their retention (35 days pushed, 90 days dead). */
+  /** Settled records dropped after their retention (KG_RETAIN_USAGE_PUSHED_DAYS 35, KG_RETAIN_USAGE_DEAD_DAYS 90 by default). */
   swept: number;
   stopped?: PushStop;
   /** Dry run: what would be sent now. */
@@ -279,8 +294,9 @@ export async function runUsagePush(deps: UsagePushDeps, options: UsagePushOption
 
   // Retention: up to 10 x 1,000 settled records a run (1.4 million a day on the 10-minute timer).
   const now = clock();
+  const keep = deps.retention ?? { pushedMs: PUSHED_RETENTION_MS, deadMs: DEAD_RETENTION_MS };
   for (let i = 0; i < 10; i++) {
-    const swept = await ledger.sweep({ pushedBeforeMs: now - PUSHED_RETENTION_MS, deadBeforeMs: now - DEAD_RETENTION_MS, limit: 1000 });
+    const swept = await ledger.sweep({ pushedBeforeMs: now - keep.pushedMs, deadBeforeMs: now - keep.deadMs, limit: 1000 });
     report.swept += swept;
     if (swept < 1000) break;
   }

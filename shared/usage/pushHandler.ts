@@ -12,7 +12,7 @@ import { createLogger, type Logger } from '../platform/logger';
 import { getStore } from '../store/createStore';
 import type { UsageLedger } from '../store/UsageLedger';
 import { usageLedgerFor } from '../store/usageLedgerFor';
-import { runUsagePush, type UsagePushDeps, type UsagePushOptions, type UsagePushReport } from './push';
+import { runUsagePush, usageRetentionOf, type UsagePushDeps, type UsagePushOptions, type UsagePushReport } from './push';
 
 /** The `usage-push` handler's type. */
 export type UsagePushHandler = (event: unknown, context: FgContext) => Promise<UsagePushReport | { error: string }>;
@@ -40,7 +40,7 @@ function pushBase(context: FgContext | undefined, options: RuntimeOptions): Push
  */
 export function buildUsagePushDeps(context: FgContext | undefined, options: RuntimeOptions, logger: Logger): UsagePushDeps {
   const base = pushBase(context, options);
-  return { ledger: base.ledger, bodyKey: base.bodyKey, clock: base.clock, logger, client: openApiClientFrom(base.config, logger) };
+  return { ledger: base.ledger, bodyKey: base.bodyKey, clock: base.clock, logger, client: openApiClientFrom(base.config, logger), retention: usageRetentionOf(base.config) };
 }
 
 /** Creates the `usage-push` handler. */
@@ -51,7 +51,7 @@ export function createUsagePushHandler(options: RuntimeOptions = {}, pushOptions
     try {
       const base = baseFor(context);
       logger = createLogger(context.getLogger(), base.config.KG_LOG_LEVEL, { fn: 'usage-push' });
-      const deps: UsagePushDeps = { ledger: base.ledger, bodyKey: base.bodyKey, clock: base.clock, logger, client: openApiClientFrom(base.config, logger) };
+      const deps: UsagePushDeps = { ledger: base.ledger, bodyKey: base.bodyKey, clock: base.clock, logger, client: openApiClientFrom(base.config, logger), retention: usageRetentionOf(base.config) };
       return await runUsagePush(deps, { remainingMs: context.getRemainingTimeInMilliSeconds(), ...pushOptions });
     } catch (err) {
       logger.error('usage-push.unavailable', { error: (err as Error)?.name, message: loggableMessage(err) });

@@ -8,7 +8,7 @@ import type { InstanceRecord } from '../../../shared/lifecycle/types';
 import { StoreUnavailableError } from '../../../shared/core/errors';
 import { hashSlot } from '../../../shared/store/hashSlot';
 import { recordKey } from '../../../shared/store/keys';
-import { AUDIT_CAP, FAILURE_CAP } from '../../../shared/store/limits';
+import { AUDIT_CAP, DEFAULT_RETENTION, FAILURE_CAP } from '../../../shared/store/limits';
 import type { AuditEntry, FailureEntry, Store } from '../../../shared/store/Store';
 import { eventually, sleep } from '../../support/redis';
 
@@ -321,6 +321,33 @@ export function describeStoreConformance(
         expect(all).toHaveLength(FAILURE_CAP);
         expect(all[0]?.at).toBe(10_000 + total - 1);
         expect(all.at(-1)?.at).toBe(10_000 + 5);
+      });
+    });
+
+    describe('retention', () => {
+      it(`drops failures older than the retention (default ${DEFAULT_RETENTION.failureMaxAgeMs / 86_400_000} days) when a newer one arrives`, async () => {
+        const t0 = 1_700_000_000_000;
+        await store().recordFailure(failure(t0, 'old'));
+        await store().recordFailure(failure(t0 + 1, 'exactly as old as kept'));
+        await store().recordFailure(failure(t0 + DEFAULT_RETENTION.failureMaxAgeMs + 1, 'new'));
+        expect((await store().listFailures()).map((f) => f.reason)).toEqual(['new', 'exactly as old as kept']);
+      });
+    });
+
+    describe('scanTags', () => {
+      it('finds every tag with a record, and every tag with an audit log, whatever its characters', async () => {
+        const tags = [newId(), `t:${newId()}`, `{odd}%${newId()}`, `i:t:${newId()}`];
+        for (const tag of tags) await store().begin(tag, { claim: record(tag), audit: audit('x') });
+        const logOnly = newId();
+        await store().begin(logOnly, { audit: audit('read only') });
+        await store().begin(newId(), { nonce: 'n-1' });
+        const seen = async (what: 'record' | 'audit'): Promise<string[]> => {
+          const all = new Set<string>();
+          for await (const batch of store().scanTags(what)) for (const tag of batch) all.add(tag);
+          return [...all].sort();
+        };
+        expect(await seen('record')).toEqual([...tags].sort());
+        expect(await seen('audit')).toEqual([...tags, logOnly].sort());
       });
     });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashSlot, hashedPart } from '../../../shared/store/hashSlot';
-import { auditKey, escapeTagId, nonceKey, recordKey } from '../../../shared/store/keys';
+import { auditKey, escapeTagId, instanceIdOfTag, instanceTag, nonceKey, recordKey, sessionTag, tagOfKey, tenantTag, unescapeTagId } from '../../../shared/store/keys';
 
 describe('escapeTagId', () => {
   it.each([
@@ -47,5 +47,36 @@ describe('recordKey', () => {
         expect(hashSlot(auditKey(id))).toBe(slot);
       }),
     );
+  });
+});
+
+describe('tagOfKey', () => {
+  it('reads back the tag of every record and audit key, whatever the id (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (tag) => {
+        expect(unescapeTagId(escapeTagId(tag))).toBe(tag);
+        expect(tagOfKey(recordKey(tag), 'record')).toBe(tag);
+        expect(tagOfKey(auditKey(tag), 'audit')).toBe(tag);
+        expect(tagOfKey(recordKey(tag), 'audit')).toBeUndefined();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('names no tag for the other keys a SCAN pattern may also match', () => {
+    expect(tagOfKey(nonceKey('a', 'x}:rec'), 'record')).toBeUndefined();
+    expect(tagOfKey('kg:{a}b}:rec', 'record')).toBeUndefined();
+    expect(tagOfKey('kg:{}:rec', 'record')).toBeUndefined();
+    expect(tagOfKey('kg:{usage}:ledger:rec', 'record')).toBeUndefined();
+    expect(tagOfKey('other:{a}:rec', 'record')).toBeUndefined();
+  });
+});
+
+describe('instanceIdOfTag', () => {
+  it('gives the instance back for instance tags and nothing for tenants and sessions', () => {
+    for (const id of ['abc', 'i:x', 't:y', 'tt:z', 's:w', 'usage', '']) expect(instanceIdOfTag(instanceTag(id))).toBe(id);
+    expect(instanceIdOfTag(tenantTag('t1'))).toBeUndefined();
+    expect(instanceIdOfTag(tenantTag('t1', true))).toBeUndefined();
+    expect(instanceIdOfTag(sessionTag('sid'))).toBeUndefined();
   });
 });
