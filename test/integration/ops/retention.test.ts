@@ -24,7 +24,7 @@ async function keysNaming(port: number, id: string): Promise<string[]> {
 }
 
 async function failureMembersNaming(port: number, id: string): Promise<string[]> {
-  return withAdmin(port, async (r) => (await r.zrange('kg:failures', 0, -1)).filter((m) => m.includes(id)));
+  return withAdmin(port, async (r) => (await r.zrange('kg:failures', '0', '-1')).filter((m) => m.includes(id)));
 }
 
 describe('retention on Redis', () => {
