@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
+import { standaloneOptions } from '../../shared/store/connectionOptions';
 
 /** A running benchmark Redis. */
 export interface BenchRedis {
@@ -70,4 +71,25 @@ export async function startBenchRedis(): Promise<BenchRedis> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A client with the deployed functions' connection options (command timeouts included, so the
+ * reference handler pays what produce's store pays), once it is ready; gives up after `timeoutMs` (ms).
+ */
+export async function connectReady(url: string, timeoutMs = 10_000): Promise<Redis> {
+  const client = new Redis(url, standaloneOptions(undefined));
+  client.on('error', () => undefined);
+  if (client.status === 'ready') return client;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.disconnect();
+      reject(new Error(`redis at ${url} was not ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    client.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return client;
 }

@@ -1,7 +1,8 @@
 /**
- * `kg bench`: bundle size and load time per function, requests per second of the local server against
- * a null handler, and Redis round trips per callback. Figures are reported, never asserted; targets
- * (docs/design.md §9) are printed next to them.
+ * `kg bench`: bundle size and load time per function, CPU per call of produce against a minimal
+ * reference handler, requests per second of kg serve against the reference and a null handler, requests
+ * per second of the local server on the lifecycle mix, and Redis round trips per callback. Figures are
+ * reported, never asserted; targets (docs/design.md §9, issue 15) are printed next to them.
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -9,6 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalServer } from '../server/localServer';
 import { bundleFunctions } from '../build/bundle';
+import { cpuRatioLines, CPU_RATIO_TARGET, measureCpuRatio, type CpuRatioReport } from './cpuRatio';
+import { httpRatioLines, HTTP_RATIO_TARGET, measureHttpRatio, type HttpRatioReport } from './httpRatio';
 import { runLoad, type LoadResult } from './loadGenerator';
 import { measureLoadTime, type LoadTime } from './loadTime';
 import { startNullServer } from './nullServer';
@@ -30,7 +33,13 @@ export interface BenchOptions {
   concurrency: number;
   /** Length of each throughput run (ms). */
   durationMs: number;
-  skip: { load?: boolean; rps?: boolean; redis?: boolean };
+  /** CPU ratio (issue 15): calls per cell, and rounds of both ratio sections. */
+  ratio?: { calls: number; rounds: number };
+  /**
+   * `cpu`: CPU per call of produce vs the reference handler (in process); `http`: requests per second of
+   * kg serve vs the reference and a null handler over HTTP.
+   */
+  skip: { load?: boolean; rps?: boolean; redis?: boolean; cpu?: boolean; http?: boolean };
   log: (line: string) => void;
 }
 
@@ -49,6 +58,10 @@ export interface BenchReport {
   bundles?: BundleFigure[];
   throughput?: { store: 'redis'; server: LoadResult; nullHandler: LoadResult; ratio: number };
   roundTrips?: RoundTripFigure[];
+  /** produce vs the reference handler, CPU per call, in process (issue 15). */
+  cpuRatio?: CpuRatioReport;
+  /** kg serve vs the reference handler and a null handler over HTTP (issue 15). */
+  httpRatio?: HttpRatioReport;
 }
 
 async function benchBundles(o: BenchOptions): Promise<BundleFigure[]> {
@@ -80,6 +93,25 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   if (!o.skip.load) {
     o.log('== bundle size and added load time per function');
     report.bundles = await benchBundles(o);
+  }
+  if (!o.skip.cpu || !o.skip.http) {
+    const ratio = o.ratio ?? { calls: 20_000, rounds: 3 };
+    // Its own redis-server, so the server's counters see this section's calls only.
+    const redis = await startBenchRedis();
+    try {
+      if (!o.skip.cpu) {
+        o.log(`== CPU per call, produce vs a minimal reference handler (in process, real redis-server, ${ratio.calls} calls per cell, ${ratio.rounds} round(s) in rotated order, medians); target: ratio <= ${CPU_RATIO_TARGET.maxRatio} at ${CPU_RATIO_TARGET.inFlight} in flight`);
+        report.cpuRatio = await measureCpuRatio({ calls: ratio.calls, rounds: ratio.rounds, redisUrl: redis.url, log: (line) => o.log(`  ${line}`) });
+        for (const line of cpuRatioLines(report.cpuRatio)) o.log(line);
+      }
+      if (!o.skip.http) {
+        o.log(`== requests per second over HTTP, retry mix, 32 connections, ${o.durationMs / 1000} s per run, ${ratio.rounds} round(s) in rotated order, medians; target: kg serve >= ${HTTP_RATIO_TARGET.minRatio}x reference`);
+        report.httpRatio = await measureHttpRatio({ redisUrl: redis.url, connections: 32, durationMs: o.durationMs, rounds: ratio.rounds, log: (line) => o.log(`  ${line}`) });
+        for (const line of httpRatioLines(report.httpRatio)) o.log(line);
+      }
+    } finally {
+      await redis.stop();
+    }
   }
   if (!o.skip.rps || !o.skip.redis) {
     const redis = await startBenchRedis();
