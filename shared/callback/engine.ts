@@ -67,7 +67,8 @@ export async function runCallback<D extends CallbackDeps, P, M extends ResultMod
     const orderId = summary?.subject.orderId ?? named?.orderId;
     const orderLineId = summary?.audit.orderLineId ?? named?.orderLineId;
     const failedTag = tag ?? named?.tag;
-    const entry: FailureEntry = { at, resultCode: outcome.resultCode, activity: summary ? activity : named?.activity ?? activity, reason: (outcome.reason ?? '').slice(0, 300) };
+    const reason = outcome.reason ?? resultMsgOf(outcome.body);
+    const entry: FailureEntry = { at, resultCode: outcome.resultCode, activity: summary ? activity : named?.activity ?? activity, reason: reason.slice(0, 300) };
     if (outcome.instanceId) entry.instanceId = outcome.instanceId;
     if (orderId) entry.orderId = orderId;
     if (orderLineId) entry.orderLineId = orderLineId;
@@ -97,4 +98,18 @@ function failureOutcome<M extends ResultModel>(err: unknown, responder: Responde
 
 function errorName(err: unknown): string {
   return err instanceof Error ? err.name : typeof err;
+}
+
+/**
+ * The answer's own `resultMsg`, for a failure whose outcome gave no reason (a replayed refusal, a provisioner
+ * error the decision worded): what the marketplace was told is the best reason there is. '' when unreadable
+ * (an encrypted V1 body).
+ */
+function resultMsgOf(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { resultMsg?: unknown };
+    return typeof parsed.resultMsg === 'string' ? parsed.resultMsg : '';
+  } catch {
+    return '';
+  }
 }

@@ -67,6 +67,8 @@ export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<K
       },
       subject: { tenantId: call.tenantId, ...(call.instanceId ? { instanceId: call.instanceId } : {}), ...(call.orderId ? { orderId: call.orderId } : {}) },
     }),
+    // Refused before parsing: the failure stream still names the interface (never the unverified body's ids).
+    peek: () => ({ activity: name }),
     run: async ({ deps, request, verified, tag, summary, signal, startedAt }) => {
       return transact<TenantDoc, Outcome>({ store: deps.store, tag, ...nonceReservation(verified.nonce, deps.config.KG_CLOCK_SKEW_MS) }, async (current) => {
         const now = deps.clock();

@@ -2,8 +2,10 @@
  * Failed order lines as the marketplace counts them: an order line whose call failed and got no
  * success within the retry window of its activity, counted in the China-time month of its first
  * failure (lifecycle.md §4.1, §4.3). The marketplace's own rule names create and upgrade failures; every
- * activity that carries an order is counted here, the cautious reading, so the figure can only warn
- * early. Dial tests and the debug tool (testFlag "1") are not orders.
+ * basic-interface activity that carries an order is counted here, the cautious reading, so the figure can
+ * only warn early. Dial tests and the debug tool (testFlag "1") are not orders, and neither are the 联营
+ * kit's syncs (a tenantSync names an order, but it provisions no order line: its failures are reported as
+ * kit failures).
  * @module
  */
 import { chinaMonth, retryWindowMs } from './calendar';
@@ -46,7 +48,7 @@ export function orderLineOutcomes(calls: readonly CallEvent[], nowMs: number): O
   const lines = new Map<string, OrderLineOutcome>();
   const successes = new Map<string, number[]>();
   for (const call of calls) {
-    if (call.test || !call.orderId) continue;
+    if (call.test || !call.orderId || call.fn !== 'produce') continue;
     const key = `${call.orderId}\u0000${call.orderLineId ?? ''}\u0000${call.activity}`;
     if (call.ok) {
       const list = successes.get(key) ?? [];
@@ -66,7 +68,8 @@ export function orderLineOutcomes(calls: readonly CallEvent[], nowMs: number): O
       if (call.at >= line.lastFailedAt) {
         line.lastFailedAt = call.at;
         line.resultCode = call.resultCode;
-        line.reason = call.reason ?? '';
+        // A replayed refusal may carry no reason of its own: keep the last one that said why.
+        if (call.reason) line.reason = call.reason;
       }
       if (call.at < line.firstFailedAt) {
         line.firstFailedAt = call.at;

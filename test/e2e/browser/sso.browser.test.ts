@@ -4,7 +4,7 @@
  * shows "Log in"; the click goes through /sso/login to the IdP's unified login page, the user signs in
  * there, lands back on /demo signed in as the user the kit synced, reloads (still signed in), logs out
  * (through the IdP's logout) and ends signed out with the session gone. Screenshots of each stage go to
- * test-results/sso-*.png.
+ * test-results/sso/sso-*.png.
  *
  * /usr/bin/chromium missing is a failure, not a skip: `.ci/run` installs it (apt-get install chromium).
  */
@@ -22,7 +22,7 @@ import { startLocalServer, type LocalServer } from '../../../infra/server/localS
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = resolve(__dirname, '../../../test-results');
+const SHOTS = resolve(__dirname, '../../../test-results/sso');
 
 const KIT_KEY = 'browser-kit-key-0001';
 const APP_ID = 'browser-demo-app';

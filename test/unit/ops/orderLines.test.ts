@@ -56,4 +56,13 @@ describe('orderLineOutcomes', () => {
     const [line] = orderLineOutcomes([call(T0 + H, false, { resultCode: '000101' }), call(T0, false, { resultCode: '000100' })], T0 + 2 * H);
     expect(line).toMatchObject({ firstFailedAt: T0, lastFailedAt: T0 + H, resultCode: '000101', windowEndsAt: T0 + 3 * H, state: 'at-risk' });
   });
+
+  it('counts basic-interface calls only: a kit sync naming an order is a kit failure, not an order line', () => {
+    expect(orderLineOutcomes([call(T0, false, { fn: 'tenant-sync', activity: 'tenantSync' })], T0 + 10 * H)).toEqual([]);
+  });
+
+  it('keeps the last reason that said why when a later replayed refusal carries none', () => {
+    const [line] = orderLineOutcomes([call(T0, false, { resultCode: '000100', reason: 'no seats' }), call(T0 + H, false, { resultCode: '000100', reason: '' })], T0 + 4 * H);
+    expect(line).toMatchObject({ resultCode: '000100', reason: 'no seats', attempts: 2 });
+  });
 });
