@@ -14,6 +14,8 @@ import { command as idp } from './commands/idp';
 import { command as openapi } from './commands/openapi';
 import { command as log } from './commands/log';
 import { command as failures } from './commands/failures';
+import { command as report } from './commands/report';
+import { command as reconcile } from './commands/reconcile';
 import { command as kit } from './commands/kit';
 import { command as worker } from './commands/worker';
 import { command as order } from './commands/order';
@@ -26,5 +28,5 @@ import { command as bench } from './commands/bench';
 import { command as apig } from '../apig/command';
 
 export const commands: CliCommand[] = [
-  sign, verify, encrypt, decrypt, keygen, serve, simulate, idp, openapi, log, failures, kit, worker, order, usage, doctor, build, deploy, rollback, bench, apig,
+  sign, verify, encrypt, decrypt, keygen, serve, simulate, idp, openapi, log, failures, report, reconcile, kit, worker, order, usage, doctor, build, deploy, rollback, bench, apig,
 ];
