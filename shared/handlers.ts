@@ -14,6 +14,7 @@ import type { KitName } from './protocol/schemas/kit';
 import type { Merchant } from './merchant';
 import { createUsageIngestHandler } from './usage/ingestHandler';
 import { createUsagePushHandler, type UsagePushHandler } from './usage/pushHandler';
+import { createOpsWatchHandler, type OpsWatchHandler } from './ops/watchHandler';
 import { chatCompletions } from './apiProduct/chatCompletions';
 import { apiProductHandler } from './apiProduct/handler';
 
@@ -99,6 +100,21 @@ export function usageIngestHandler(merchant: Merchant): Handler {
  */
 export function usagePushHandler(merchant: Merchant): UsagePushHandler {
   return createUsagePushHandler(merchant.runtime);
+}
+
+/**
+ * The `ops-watch` function (timer, every 5 minutes): watches what the marketplace will count against the product
+ * (order lines failing past their retry window, failed orders this month against KG_ALERT_FAILED_ORDERS, failing
+ * dial tests), usage stuck on its way to the open API, failing kit forwards, instances stuck provisioning and an
+ * unreachable Redis, and alerts once when a condition appears and once when it clears, to KG_ALERT_WEBHOOK
+ * (HMAC-signed JSON) and/or the SMN topic KG_ALERT_SMN_TOPIC. Once a day (from 02:00 China time) it also runs the
+ * reconciliation with the marketplace's orders when KG_OPENAPI_AK / KG_OPENAPI_SK are set.
+ * @example
+ * // functions/ops-watch/index.ts
+ * export const handler = opsWatchHandler(merchant);
+ */
+export function opsWatchHandler(merchant: Merchant): OpsWatchHandler {
+  return createOpsWatchHandler(merchant.runtime);
 }
 
 /**

@@ -39,6 +39,9 @@ export type { ApplicationView, DepartmentView, TenantView, UserView } from './ki
 export type { Store } from './store/Store';
 export { usageIngestHandler, usagePushHandler } from './handlers';
 export type { UsagePushHandler } from './usage/pushHandler';
+export { opsWatchHandler } from './handlers';
+export type { OpsWatchHandler } from './ops/watchHandler';
+export type { WatchReport } from './ops/watch';
 export type { UsagePushReport, PushStop } from './usage/push';
 export { recordUsage, UsageRefusedError, type RecordedUsage, type UsageIngestResult, type UsageRefusal } from './usage/recordUsage';
 export type { UsageRecordInput } from './usage/record';

@@ -72,6 +72,17 @@ export const DEPLOY_PLAN: Readonly<Record<string, FunctionPlan>> = {
     timeoutS: 300,
     description: 'Pushes recorded on-demand usage to the KooGallery open API (every 10 minutes)',
   },
+  'ops-watch': {
+    // Every 5 minutes, at minute 1, 6, 11, ... (apart from usage-push's minute 2). The fgs component deploys one
+    // trigger per function, so this timer also carries the daily reconciliation: the first run at or after
+    // 02:00 China time claims the day (shared/ops/nightlyRun.ts); a timer added by hand with user event
+    // `reconcile` runs it at once.
+    trigger: { kind: 'timer', scheduleType: 'Cron', schedule: '0 1/5 * * * ?' },
+    memoryMb: 256,
+    // The reconciliation gets what is left but 60 s, kept for the alerts (one order query at a time, 10 a second at most).
+    timeoutS: 300,
+    description: 'Alerts on failed orders, dial tests, stuck usage, kit forwards and Redis; daily reconciliation',
+  },
 };
 
 /** The deployed FunctionGraph name of a function folder. */

@@ -17,10 +17,15 @@ export const HANDLER = 'index.handler';
 /** The fgs component, pinned: the version whose s.yaml schema the renderer follows (platform-and-open-api.md §3.3). */
 export const FGS_COMPONENT = 'fgs@0.1.16';
 
-/** Secrets, set from the deployer's environment and stored as FunctionGraph encrypted user data. */
+/**
+ * Secrets, set from the deployer's environment and stored as FunctionGraph encrypted user data. The alert
+ * webhook's URL is one too (a chat bot's webhook URL carries its token); the SMN topic travels with the other
+ * alert settings, so an existing merchant block of s.yaml needs no new var for them.
+ */
 export const ENCRYPTED_SETTINGS = [
   'KG_ACCESS_KEY', 'KG_KIT_ACCESS_KEY', 'KG_REDIS_PASSWORD', 'KG_DATA_KEY', 'KG_PROVISIONER_SECRET', 'KG_OPENAPI_AK', 'KG_OPENAPI_SK', 'KG_USAGE_INGEST_KEY',
   'KG_GATEWAY_KEYS', 'KG_GATEWAY_AUTH_VALUES', 'KG_RSA_PRIVATE_KEY', 'KG_KIT_FORWARD_SECRET',
+  'KG_ALERT_WEBHOOK', 'KG_ALERT_WEBHOOK_SECRET', 'KG_ALERT_SMN_TOPIC', 'KG_ALERT_SMN_AK', 'KG_ALERT_SMN_SK',
 ] as const;
 
 /** First line of the merchant block: everything up to {@link MERCHANT_END} is kept by regeneration. */

@@ -16,6 +16,7 @@ import { command as log } from './commands/log';
 import { command as failures } from './commands/failures';
 import { command as report } from './commands/report';
 import { command as reconcile } from './commands/reconcile';
+import { command as watch } from './commands/watch';
 import { command as kit } from './commands/kit';
 import { command as worker } from './commands/worker';
 import { command as order } from './commands/order';
@@ -28,5 +29,5 @@ import { command as bench } from './commands/bench';
 import { command as apig } from '../apig/command';
 
 export const commands: CliCommand[] = [
-  sign, verify, encrypt, decrypt, keygen, serve, simulate, idp, openapi, log, failures, report, reconcile, kit, worker, order, usage, doctor, build, deploy, rollback, bench, apig,
+  sign, verify, encrypt, decrypt, keygen, serve, simulate, idp, openapi, log, failures, report, watch, reconcile, kit, worker, order, usage, doctor, build, deploy, rollback, bench, apig,
 ];

@@ -1,8 +1,9 @@
 /**
  * The local production interface: a node:http server that turns each request into an APIG event and
  * calls the same handlers FunctionGraph runs, on the embedded MemoryStore unless a Redis setting is
- * given. It also runs provision-worker every second, as the timer trigger does in the cloud, and usage-push
- * every second when KG_OPENAPI_ENDPOINT names an open API (`kg openapi` for a local rehearsal).
+ * given. It also runs provision-worker every second, as the timer trigger does in the cloud, usage-push
+ * every second when KG_OPENAPI_ENDPOINT names an open API (`kg openapi` for a local rehearsal), and ops-watch
+ * every minute when an alert sink is configured (KG_ALERT_WEBHOOK or KG_ALERT_SMN_TOPIC).
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -20,6 +21,9 @@ import { runProvisionWorker } from '../../shared/basic/worker';
 import { createLogger } from '../../shared/platform/logger';
 import { runUsagePush, type UsagePushDeps } from '../../shared/usage/push';
 import { buildUsagePushDeps } from '../../shared/usage/pushHandler';
+import { runWatch } from '../../shared/ops/watch';
+import { buildWatchDeps } from '../../shared/ops/watchDeps';
+import { loadConfig } from '../../shared/platform/config';
 import { internalErrorResponse, type Handler } from '../../shared/callback/handler';
 import { endpointHandlers } from '../../shared/functionTable';
 import { functionFor } from '../../shared/routeTable';
@@ -50,6 +54,11 @@ export interface LocalServerOptions {
    * deployed timer does every 10 minutes. A run the open API stopped is followed by a 10 s pause.
    */
   usagePushIntervalMs?: number;
+  /**
+   * Run ops-watch every this many ms when KG_ALERT_WEBHOOK or KG_ALERT_SMN_TOPIC is set (default 60000; 0
+   * disables), as the deployed timer does every 5 minutes.
+   */
+  opsWatchIntervalMs?: number;
 }
 
 export interface LocalServer {
@@ -175,6 +184,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     : undefined;
   timer?.unref();
   const usagePush = startUsagePushLoop(settings, deps.store, options.usagePushIntervalMs ?? 1_000, log);
+  const opsWatch = startOpsWatchLoop(settings, deps.store, options.opsWatchIntervalMs ?? 60_000, log);
 
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -186,6 +196,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     close: async () => {
       if (timer) clearInterval(timer);
       usagePush.stop();
+      opsWatch.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (!options.store) await deps.store.close().catch(() => undefined);
@@ -217,6 +228,29 @@ function startUsagePushLoop(settings: Record<string, string | undefined>, store:
         if (report.stopped && !['TIME', 'MAX_REQUESTS'].includes(report.stopped.code)) pauseUntil = Date.now() + 10_000;
       })
       .catch((err: unknown) => logger.warn('usage-push.failed', { error: (err as Error)?.name }))
+      .finally(() => { running = false; });
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/** ops-watch on an interval when an alert sink is configured; one log line per run that raised or cleared something. */
+function startOpsWatchLoop(settings: Record<string, string | undefined>, store: Store, intervalMs: number, log: (line: string) => void): { stop(): void } {
+  if (intervalMs <= 0 || (!settings.KG_ALERT_WEBHOOK && !settings.KG_ALERT_SMN_TOPIC)) return { stop: () => undefined };
+  const logger = createLogger({ info: log, warn: log, error: log, debug: log }, 'info', { fn: 'ops-watch' });
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    Promise.resolve()
+      .then(async () => {
+        const { deps, sinkErrors } = buildWatchDeps(loadConfig((k) => settings[k]), store, logger);
+        const report = await runWatch(deps, Date.now(), { reconcile: 'off' });
+        if (report.alerts.length + report.failed.length + report.errors.length + sinkErrors.length > 0) {
+          logger.warn('ops-watch.done', { raised: report.raised, cleared: report.cleared, sent: report.sent.length, failed: report.failed, errors: [...report.errors, ...sinkErrors] });
+        }
+      })
+      .catch((err: unknown) => logger.warn('ops-watch.failed', { error: (err as Error)?.name }))
       .finally(() => { running = false; });
   }, intervalMs);
   timer.unref();

@@ -23,12 +23,12 @@ export function braced(tag: string): string {
 }
 
 /** Prefixes that name non-instance records; an instance id that starts with one is moved aside. */
-const RESERVED_PREFIX = /^(?:i|t|tt|s):/;
+const RESERVED_PREFIX = /^(?:i|t|tt|s|ops):/;
 
 /**
  * The tag of an instance: the instanceId itself (so the keys are `kg:{<instanceId>}:...`), except that an
- * id starting with `i:`, `t:`, `tt:` or `s:` gets an `i:` in front, so no instance can share a tenant's or a
- * session's keys.
+ * id starting with `i:`, `t:`, `tt:`, `s:` or `ops:` gets an `i:` in front, so no instance can share the keys of
+ * a tenant, a session or an operations record (`ops:alerts`, `ops:nightly`).
  */
 export function instanceTag(instanceId: string): string {
   return RESERVED_PREFIX.test(instanceId) ? `i:${instanceId}` : instanceId;
@@ -94,7 +94,7 @@ export function tagOfKey(key: string, what: 'record' | 'audit'): string | undefi
   return unescapeTagId(inner);
 }
 
-/** The instance a tag names, or undefined for a tenant's or a session's tag. */
+/** The instance a tag names, or undefined for a tenant's, a session's or an operations record's tag. */
 export function instanceIdOfTag(tag: string): string | undefined {
   if (tag.startsWith('i:')) return tag.slice(2);
   return RESERVED_PREFIX.test(tag) ? undefined : tag;

@@ -29,7 +29,7 @@ const DESIGN_ROUTES: Record<string, string[]> = {
   'single-org-sync': ['POST /produceAPI/v2/singleOrgSync', 'POST /produceAPI/singleOrgSync'],
   'all-org-sync': ['POST /produceAPI/v2/allOrgSync', 'POST /produceAPI/allOrgSync'],
 };
-const TIMER_FUNCTIONS = ['provision-worker', 'usage-push'];
+const TIMER_FUNCTIONS = ['provision-worker', 'usage-push', 'ops-watch'];
 
 describe('parseYamlSubset', () => {
   it('reads nested mappings, quoted and plain scalars and skips comments', () => {

@@ -74,9 +74,10 @@ describe('tagOfKey', () => {
 
 describe('instanceIdOfTag', () => {
   it('gives the instance back for instance tags and nothing for tenants and sessions', () => {
-    for (const id of ['abc', 'i:x', 't:y', 'tt:z', 's:w', 'usage', '']) expect(instanceIdOfTag(instanceTag(id))).toBe(id);
+    for (const id of ['abc', 'i:x', 't:y', 'tt:z', 's:w', 'ops:alerts', 'usage', '']) expect(instanceIdOfTag(instanceTag(id))).toBe(id);
     expect(instanceIdOfTag(tenantTag('t1'))).toBeUndefined();
     expect(instanceIdOfTag(tenantTag('t1', true))).toBeUndefined();
     expect(instanceIdOfTag(sessionTag('sid'))).toBeUndefined();
+    expect(instanceIdOfTag('ops:alerts')).toBeUndefined();
   });
 });
