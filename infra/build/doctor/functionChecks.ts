@@ -10,6 +10,7 @@ import { gatewaySettings } from '../../../shared/apiProduct/settings';
 import { kitSettings } from '../../../shared/kit/deps';
 import { openApiClientFrom } from '../../../shared/marketplace/fromConfig';
 import { requireSetting, type Config } from '../../../shared/platform/config';
+import { sinksFromConfig } from '../../../shared/ops/sinks/fromConfig';
 import { ssoSettings } from '../../../shared/sso/settings';
 import { error, ok, type Finding } from './finding';
 
@@ -22,6 +23,8 @@ interface FunctionGroup {
   /** The settings whose absence means "not used" rather than "broken". */
   marker: (c: Config) => boolean;
   read: (c: Config) => void;
+  /** What broken settings do (default: the functions answer every call with an error). */
+  brokenMeans?: string;
 }
 
 const GROUPS: FunctionGroup[] = [
@@ -66,6 +69,18 @@ const GROUPS: FunctionGroup[] = [
     marker: (c) => (c.KG_GATEWAY_KEYS ?? '') !== '' || (c.KG_GATEWAY_AUTH_VALUES ?? '') !== '',
     read: (c) => void gatewaySettings(c),
   },
+  {
+    area: 'alerts',
+    functions: 'ops-watch alert sinks (webhook, SMN)',
+    neededBy: 'merchants who want alerts beyond the logs (docs/operate.md)',
+    marker: (c) => Boolean(c.KG_ALERT_WEBHOOK || c.KG_ALERT_WEBHOOK_SECRET || c.KG_ALERT_SMN_TOPIC || c.KG_ALERT_SMN_AK || c.KG_ALERT_SMN_SK),
+    read: (c) => {
+      sinksFromConfig(c);
+      if (c.KG_ALERT_WEBHOOK_SECRET && !c.KG_ALERT_WEBHOOK) throw new Error('KG_ALERT_WEBHOOK_SECRET is set but KG_ALERT_WEBHOOK is not: no webhook receives the alerts');
+      if ((c.KG_ALERT_SMN_AK || c.KG_ALERT_SMN_SK) && !c.KG_ALERT_SMN_TOPIC) throw new Error('KG_ALERT_SMN_AK/SK are set but KG_ALERT_SMN_TOPIC is not: no topic receives the alerts');
+    },
+    brokenMeans: 'ops-watch would send no alert through the sink it names, only log lines',
+  },
 ];
 
 /** The findings of every function group for one configuration. */
@@ -77,9 +92,9 @@ export function checkFunctionSettings(c: Config): Finding[] {
     } catch (err) {
       problem = (err as Error).message;
     }
-    if (!problem) return ok(g.area, `${g.functions}: settings complete`);
     // Settings nobody started on: the product may not need these functions (then leave them undeployed).
     if (!g.marker(c)) return ok(g.area, `${g.functions}: not configured (only ${g.neededBy} need them)`);
-    return error(g.area, `${g.functions} would answer every call with an error: ${problem}`, 'set the named setting (README "Configuration")');
+    if (!problem) return ok(g.area, `${g.functions}: settings complete`);
+    return error(g.area, `${g.functions}: ${g.brokenMeans ?? 'would answer every call with an error'}: ${problem}`, 'set the named setting (README "Configuration")');
   });
 }

@@ -24,6 +24,14 @@ describe('kg doctor: each new function group is checked with its own settings re
     ['api-product', {}, 'ok', /not configured/],
     ['api-product', { KG_GATEWAY_KEYS: 'no-colon' }, 'error', /KG_GATEWAY_KEYS/],
     ['api-product', { KG_GATEWAY_KEYS: 'ak1:sk-0123456789abcdef' }, 'ok', /settings complete/],
+    ['alerts', {}, 'ok', /not configured/],
+    ['alerts', { KG_ALERT_WEBHOOK: 'https://hooks.example/kg' }, 'error', /KG_ALERT_WEBHOOK_SECRET/],
+    ['alerts', { KG_ALERT_WEBHOOK: 'http://hooks.example/kg', KG_ALERT_WEBHOOK_SECRET: 'whsec-0123456789' }, 'error', /KG_ALERT_WEBHOOK/],
+    ['alerts', { KG_ALERT_WEBHOOK_SECRET: 'whsec-0123456789' }, 'error', /KG_ALERT_WEBHOOK is not/],
+    ['alerts', { KG_ALERT_WEBHOOK: 'https://hooks.example/kg', KG_ALERT_WEBHOOK_SECRET: 'whsec-0123456789' }, 'ok', /settings complete/],
+    ['alerts', { KG_ALERT_SMN_TOPIC: 'urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:kg-alerts' }, 'error', /KG_ALERT_SMN_AK/],
+    ['alerts', { KG_ALERT_SMN_AK: 'AK' }, 'error', /KG_ALERT_SMN_TOPIC is not/],
+    ['alerts', { KG_ALERT_SMN_TOPIC: 'urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:kg-alerts', KG_ALERT_SMN_AK: 'AK', KG_ALERT_SMN_SK: 'SK' }, 'ok', /settings complete/],
   ] as const)('%s with %j: %s', (area, settings, level, what) => {
     const f = levelOf(settings as Record<string, string>, area);
     expect(f?.level).toBe(level);
