@@ -8,6 +8,7 @@ import { allOrgBody, applicationBody, authBody, newBinding, orgTree, singleOrgBo
 import { TEST_DATA_TTL_S } from '../../../shared/kit/kitSpec';
 import { listTenants, readTenant, readTenantDoc } from '../../../shared/kit/read';
 import { auditKey, recordKey, tenantTag } from '../../../shared/store/keys';
+import { DEFAULT_RETENTION } from '../../../shared/store/limits';
 import type { Store } from '../../../shared/store/Store';
 import { auditOf, encryptSecret, kitSuite, kitTargets, ttlOf, type KitHarness } from './harness';
 
@@ -113,7 +114,7 @@ describe.each(kitTargets())('kit seller test data on $name', (target) => {
       }
     });
   } else {
-    it('sets a TTL of about 30 days on the test record and its audit log (raw Redis), none on production data', async () => {
+    it('sets a TTL of about 30 days on the test record and its audit log (raw Redis), none on the production record', async () => {
       const b = await sellerFlow();
       const prod = { ...newBinding('inst-keep', 'CS-keep', 0), tenantId: b.tenantId };
       expect((await kit.call('tenantSync', tenantBody(prod, 1))).json).toEqual(OK);
@@ -125,7 +126,9 @@ describe.each(kitTargets())('kit seller test data on $name', (target) => {
         expect(ttl).toBeLessThanOrEqual(DAYS_30_S);
       }
       expect(await ttlOf(raw, recordKey(tenantTag(b.tenantId)))).toBe(-1);
-      expect(await ttlOf(raw, auditKey(tenantTag(b.tenantId)))).toBe(-1);
+      // Production audit logs are bounded too (KG_RETAIN_AUDIT_DAYS, default 400 days after the last entry).
+      expect(await ttlOf(raw, auditKey(tenantTag(b.tenantId)))).toBeGreaterThan(DAYS_30_S);
+      expect(await ttlOf(raw, auditKey(tenantTag(b.tenantId)))).toBeLessThanOrEqual(DEFAULT_RETENTION.auditTtlSeconds);
       // A later call that changes nothing renews the TTL all the same (30 days after the last call).
       expect((await kit.call('tenantSync', tenantBody(b, 1))).json).toEqual(OK);
       expect(await ttlOf(raw, recordKey(tenantTag(b.tenantId, true)))).toBeGreaterThan(DAYS_30_S - 120);
