@@ -126,7 +126,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     readBody(req)
       .then(async (body) => {
         const requestId = `local-${Date.now().toString(36)}-${(requestSeq++).toString(36)}`;
-        const url = new URL(req.url ?? '/', 'http://local');
+        const url = requestTarget(req.url);
         // The SSO demo app page (kg serve only, never deployed): infra/server/demoPage.ts.
         if (req.method === 'GET' && url.pathname === DEMO_PATH) {
           const page = demoPage();
@@ -141,8 +141,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
           isBase64Encoded: true,
           requestContext: { requestId, stage: 'LOCAL' },
         };
-        // Paths no function claims go to `produce`, as a production address with a path prefix would.
-        const name = functionFor(event.httpMethod ?? 'GET', url.pathname) ?? 'produce';
+        // Paths no function claims go to `produce`, as a production address with a path prefix would. Every
+        // method but GET is routed as POST: the marketplace sends only POST (V2) and GET (V1), and a signed body
+        // under another method is read as the V2 POST it must be (or refused as one).
+        const name = functionFor(req.method === 'GET' ? 'GET' : 'POST', url.pathname) ?? 'produce';
         const handler = handlers.get(name) as Handler;
         const ctx = localContext({ requestId, userData: {}, log, functionName: name });
         const out = await handler(event, ctx).catch(() => internalErrorResponse());
@@ -283,6 +285,21 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 }
 
 /** Query parameters with the first value of a repeated name, as the official sample reads them. */
+/**
+ * The path and query of a request target, taken as they came: `//x` is the path `//x` (as APIG passes it), not
+ * a protocol-relative URL naming host `x`, and a target no URL parser takes still reaches a function.
+ */
+export function requestTarget(raw: string | undefined): { pathname: string; searchParams: URLSearchParams } {
+  const target = raw && raw.startsWith('/') ? raw : `/${raw ?? ''}`;
+  try {
+    const url = new URL(`http://local${target}`);
+    return { pathname: url.pathname, searchParams: url.searchParams };
+  } catch {
+    const q = target.indexOf('?');
+    return { pathname: q < 0 ? target : target.slice(0, q), searchParams: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)) };
+  }
+}
+
 function firstValues(params: URLSearchParams): Record<string, string> {
   const out = Object.create(null) as Record<string, string>;
   for (const [k, v] of params) if (!(k in out)) out[k] = v;
