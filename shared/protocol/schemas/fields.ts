@@ -4,7 +4,7 @@
  * received value, so `firstIssue` (issues.ts) can name field and rule without echoing input.
  * @module
  */
-import { _default, maxLength, minLength, NEVER, optional, pipe, refine, regex, string, transform } from 'zod/mini';
+import { _default, check, minLength, NEVER, optional, pipe, refine, regex, string, transform } from 'zod/mini';
 import type { core } from 'zod/mini';
 import { readLenientJson } from '../lenientJson';
 import { isCompactTime } from './compactTime';
@@ -32,6 +32,18 @@ export function withoutNulls(value: Record<string, unknown>): Record<string, unk
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) if (v !== null) setOwn(out, k, v);
   return out;
+}
+
+/**
+ * At most `max` UTF-16 code units, zod's own `too_big` issue otherwise. zod's `maxLength` counts code points once
+ * a string is over the limit, so 63 letters and an emoji (65 units) would pass a limit of 64: the marketplace's
+ * lengths are Java `String.length()`, in units.
+ */
+export function maxLength(max: number) {
+  return check<string>((payload) => {
+    const value = payload.value;
+    if (value.length > max) payload.issues.push({ origin: 'string', code: 'too_big', maximum: max, inclusive: true, input: value });
+  });
 }
 
 /** A mandatory string of 1 to `max` characters. */

@@ -110,6 +110,13 @@ describe('parseV2Basic', () => {
     expect(rejection(() => parseV2Basic(withField(MINIMAL[activity], path, 'x'.repeat(max + 1))))).toBe(MAX_LENGTH_MESSAGE(activity, path, max));
   });
 
+  it.each(MAX_LENGTH.filter(([activity]) => activity !== 'queryInstance'))('counts %s.%s in UTF-16 units, as Java does: %i - 1 letters and an emoji are too long', (activity, path, max) => {
+    const astral = `${'x'.repeat(max - 1)}\u{1F600}`;
+    expect(astral.length).toBe(max + 1);
+    expect(rejection(() => parseV2Basic(withField(MINIMAL[activity], path, astral)))).toBe(MAX_LENGTH_MESSAGE(activity, path, max));
+    expect(() => parseV2Basic(withField(MINIMAL[activity], path, `${'x'.repeat(max - 2)}\u{1F600}`))).not.toThrow();
+  });
+
   it.each(MAX_LENGTH)('rejects %s.%s given as a number (the wire type is string)', (activity, path) => {
     expect(rejection(() => parseV2Basic(withField(MINIMAL[activity], path, 12345)))).toBe(`${path}: must be a string`);
   });
