@@ -6,6 +6,8 @@
  *
  * Which answers are kept:
  * - the newInstance answer, as long as the record (a V1 tombstone drops it: it carries credentials);
+ * - the answers the record's status holds (a repeated freeze, unfreeze or release, lifecycle settled.ts),
+ *   as long as the status: each write that changes it swaps them;
  * - every other answer (refreshInstance, upgradeInstance), until it is older than {@link ANSWER_KEEP_MS}
  *   or {@link ANSWER_CAP} newer ones are kept, whichever comes first. The marketplace retries a renewal for
  *   1 h and an upgrade for 3 h (reference lifecycle.md §4.1), so a retry within its window gets the stored
@@ -17,8 +19,9 @@
  * replays them from there, and the next write of the record moves them out.
  * @module
  */
-import { isNewInstanceKey } from '../lifecycle/keys';
-import type { InstanceRecord } from '../lifecycle/types';
+import { isNewInstanceKey, isStatusKey } from '../lifecycle/keys';
+import { settledAnswers } from '../lifecycle/settled';
+import type { Answer, InstanceRecord } from '../lifecycle/types';
 import type { StoredAnswer } from '../store/Store';
 import { storedResultCode } from './responder';
 
@@ -35,17 +38,32 @@ export interface RecordWrite {
   forget?: string[];
 }
 
+/** An answer to keep under `key`. */
+export interface KeptAnswer {
+  key: string;
+  answer: StoredAnswer;
+}
+
 /**
- * What writing `next` (decided on `before`) at `now` (epoch ms) stores: `fresh` (the answer the decision
- * remembers) and any answer `next` still holds in `responses` (an old record's) go beside the record and
- * into `answered`; answers past the keep rules above are dropped, as is every answer `before` listed and
- * `next` no longer does (a tombstone's).
+ * What writing `next` (decided on `before`) at `now` (epoch ms) stores beside it: `fresh` (the answer the
+ * decision remembers), the answers `next`'s status holds (lifecycle settled.ts, stored as `encode` makes
+ * them) in place of those of another status, and any answer `next` still holds in `responses` (an old
+ * record's). Answers past the keep rules above are dropped, as is every answer `before` listed and `next`
+ * no longer does (a tombstone's).
  */
-export function recordWrite(before: InstanceRecord | null, next: InstanceRecord, now: number, fresh?: { key: string; answer: StoredAnswer }): RecordWrite {
+export function recordWrite(
+  before: InstanceRecord | null,
+  next: InstanceRecord,
+  now: number,
+  fresh: KeptAnswer | undefined,
+  encode: (answer: Answer) => StoredAnswer,
+): RecordWrite {
   const legacy = Object.keys(next.responses);
+  const held = settledAnswers(next.status);
   let answered = next.answered;
   let answers: Record<string, StoredAnswer> | undefined;
-  if (legacy.length > 0 || fresh) {
+  const swapHeld = !holdsExactly(answered, held);
+  if (legacy.length > 0 || fresh !== undefined || swapHeld) {
     answered = { ...answered };
     answers = {};
     // An old record's answers were given at its last write at the latest.
@@ -55,7 +73,14 @@ export function recordWrite(before: InstanceRecord | null, next: InstanceRecord,
       answers[key] = { resultCode: storedResultCode(body), body };
       answered[key] = legacyAt;
     }
-    if (fresh) {
+    if (swapHeld) {
+      for (const key of Object.keys(answered)) if (isStatusKey(key)) delete answered[key];
+      for (const kept of held) {
+        answers[kept.key] = encode(kept.answer);
+        answered[kept.key] = now;
+      }
+    }
+    if (fresh !== undefined) {
       answers[fresh.key] = fresh.answer;
       answered[fresh.key] = now;
     }
@@ -66,9 +91,16 @@ export function recordWrite(before: InstanceRecord | null, next: InstanceRecord,
   }
   const forget = dropped(before?.answered, answered);
   const out: RecordWrite = { next: answered === next.answered && legacy.length === 0 ? next : withAnswered(next, answered) };
-  if (answers && Object.keys(answers).length > 0) out.answers = answers;
+  if (answers !== undefined && Object.keys(answers).length > 0) out.answers = answers;
   if (forget.length > 0) out.forget = forget;
   return out;
+}
+
+/** True when the status answers listed in `answered` are exactly `held`'s. */
+function holdsExactly(answered: Record<string, number> | undefined, held: ReadonlyArray<{ key: string }>): boolean {
+  let listed = 0;
+  if (answered !== undefined) for (const key of Object.keys(answered)) if (isStatusKey(key)) listed += 1;
+  return listed === held.length && held.every((kept) => answered !== undefined && Object.prototype.hasOwnProperty.call(answered, kept.key));
 }
 
 /** `next` with no answers inside and `answered` as given (left out when empty). */
@@ -84,7 +116,7 @@ function evicted(answered: Record<string, number>, now: number): string[] {
   const out: string[] = [];
   const young: Array<[string, number]> = [];
   for (const key of Object.keys(answered)) {
-    if (isNewInstanceKey(key)) continue;
+    if (isNewInstanceKey(key) || isStatusKey(key)) continue;
     const at = answered[key] as number;
     if (now - at > ANSWER_KEEP_MS) out.push(key);
     else young.push([key, at]);

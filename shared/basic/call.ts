@@ -9,7 +9,7 @@ import type { AuditEntry, StoredAnswer } from '../store/Store';
 import type { Answer, Command, DecideEnv, InstanceRecord } from '../lifecycle/types';
 import type { ResponseModel } from '../protocol/responseModel';
 import type { ProduceDeps } from './deps';
-import { recordWrite } from './answers';
+import { recordWrite, type KeptAnswer } from './answers';
 import { storedResultCode, type BasicResponder } from './responder';
 
 /** A verified, parsed basic-interface call. */
@@ -56,23 +56,28 @@ export interface Materialized {
 export function materialize(answer: Answer, scope: AnswerScope, before: InstanceRecord | null): Materialized {
   const { responder, deps } = scope;
   let out: Materialized;
-  let fresh: { key: string; answer: StoredAnswer } | undefined;
+  let fresh: KeptAnswer | undefined;
   if ('replayBody' in answer.response) {
     // An answer stored inside a record written before answers moved beside it.
     const body = responder.replay(answer.response.replayBody, deps.sealer);
     out = { body, resultCode: storedResultCode(body) };
   } else {
-    const model = answer.response;
-    const body = responder.encode(model);
-    out = { body, resultCode: model.resultCode };
-    if (answer.remember !== undefined) fresh = { key: answer.remember, answer: { resultCode: model.resultCode, body: responder.storable(body, model, deps.sealer) } };
+    const body = responder.encode(answer.response);
+    out = { body, resultCode: answer.response.resultCode };
+    if (answer.remember !== undefined) fresh = { key: answer.remember, answer: { resultCode: answer.response.resultCode, body: responder.storable(body, answer.response, deps.sealer) } };
   }
   if (answer.next === undefined) return out;
-  const write = recordWrite(before, answer.next, deps.clock(), fresh);
+  const write = recordWrite(before, answer.next, deps.clock(), fresh, (held) => storedAnswer(held, scope));
   out.next = write.next;
   if (write.answers !== undefined) out.answers = write.answers;
   if (write.forget !== undefined) out.forget = write.forget;
   return out;
+}
+
+/** A fresh answer (`answer.response` is a model) as it is stored for this scope. */
+function storedAnswer(answer: Answer, scope: AnswerScope): StoredAnswer {
+  const model = answer.response as ResponseModel;
+  return { resultCode: model.resultCode, body: scope.responder.storable(scope.responder.encode(model), model, scope.deps.sealer) };
 }
 
 /** The answer stored beside the record that Store.begin returned for a retry: its body for this request. */
