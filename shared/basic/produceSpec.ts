@@ -38,7 +38,7 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
     routes: PRODUCE_ROUTES,
     deps: (base: CallbackDeps) => produceDeps(base, options),
     protocolOf: (req) => (isV1Request(req) ? 'v1' : 'v2'),
-    unverifiedResponder: (req, deps) => (isV1Request(req) ? v1Responder(deps.keys[0] ?? '', deps.config.KG_ENCRYPT_TYPE) : v2Responder(deps.keys[0])),
+    unverifiedResponder: (req, deps) => (isV1Request(req) ? v1Responder(deps.keys[0] ?? '', deps.config.KG_ENCRYPT_TYPE) : v2Responder(v2SignKey(deps, deps.keys[0]))),
     verify: (req, deps): BasicVerified => {
       if (isV1Request(req)) {
         const keyIndex = verifyV1AuthToken({ params: req.query, keys: deps.keys }).keyIndex;
@@ -49,7 +49,7 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
       const { keyIndex } = verdict;
       const key = deps.keys[keyIndex] ?? '';
       return {
-        protocol: 'v2', keyIndex, key, responder: v2Responder(key),
+        protocol: 'v2', keyIndex, key, responder: v2Responder(v2SignKey(deps, key)),
         ...(verdict.payloadForm ? { payloadForm: verdict.payloadForm } : {}),
         ...(req.query.nonce ? { nonce: req.query.nonce } : {}),
       };
@@ -65,6 +65,11 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
     run: (call) => run(call as BasicCall),
     peek: (req, deps) => peekBasicRequest(req, isV1Request(req), deps.deriveInstanceId),
   };
+}
+
+/** The key V2 answers are Body-Signed with: `key`, unless KG_BODY_SIGN is `v1` (V1 answers only). */
+function v2SignKey(deps: ProduceDeps, key: string | undefined): string | undefined {
+  return deps.config.KG_BODY_SIGN === 'all' ? key : undefined;
 }
 
 function run(call: BasicCall): Promise<Outcome> {

@@ -77,8 +77,9 @@ function keyIdOf(key: string): string {
 }
 
 /**
- * V2 answers are plain JSON. We also send a V1-style `Body-Sign` with the key that verified the request:
- * no V2 page requires it, one 2024 fragment shows it, and it is harmless (lifecycle.md §1.5).
+ * V2 answers are plain JSON. By default (KG_BODY_SIGN `all`) we also send a V1-style `Body-Sign` with the key
+ * that verified the request: no V2 page requires it, one 2024 fragment shows it, and the reference recommends
+ * it as harmless (lifecycle.md §1.5). Without `signKey` (KG_BODY_SIGN `v1`) the answer carries none.
  */
 export function v2Responder(signKey: string | undefined): BasicResponder {
   return {
