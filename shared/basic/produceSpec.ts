@@ -48,11 +48,10 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
       const verdict = verifyV2Signature({ body: req.body.toString('utf8'), query: req.query, keys: deps.keys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS });
       const { keyIndex } = verdict;
       const key = deps.keys[keyIndex] ?? '';
-      return {
-        protocol: 'v2', keyIndex, key, responder: v2Responder(v2SignKey(deps, key)),
-        ...(verdict.payloadForm ? { payloadForm: verdict.payloadForm } : {}),
-        ...(req.query.nonce ? { nonce: req.query.nonce } : {}),
-      };
+      const verified: BasicVerified = { protocol: 'v2', keyIndex, key, responder: v2Responder(v2SignKey(deps, key)) };
+      if (verdict.payloadForm) verified.payloadForm = verdict.payloadForm;
+      if (req.query.nonce) verified.nonce = req.query.nonce;
+      return verified;
     },
     parse: (req, verified) => {
       if (verified.protocol === 'v1') {
@@ -83,18 +82,14 @@ function run(call: BasicCall): Promise<Outcome> {
 }
 
 function summarize(cmd: Command, req: HttpRequest, nonce: string | undefined): CallSummary {
-  const orderId = 'orderId' in cmd && cmd.orderId ? cmd.orderId : undefined;
-  const order = orderId ? { orderId } : {};
-  const line = 'orderLineId' in cmd && cmd.orderLineId ? { orderLineId: cmd.orderLineId } : {};
-  const business = cmd.activity === 'newInstance' ? { businessId: cmd.businessId } : {};
-  return {
-    activity: cmd.activity,
-    audit: {
-      activity: cmd.activity, ...order, ...line, ...business,
-      ...(req.requestId ? { requestId: req.requestId } : {}),
-      ...(nonce ? { nonce } : {}),
-      ...(cmd.test ? { test: true } : {}),
-    },
-    subject: { ...order },
-  };
+  // Built field by field in the order the audit entry has always had: no intermediate objects.
+  const audit: CallSummary['audit'] = { activity: cmd.activity };
+  const subject: CallSummary['subject'] = {};
+  if ('orderId' in cmd && cmd.orderId) audit.orderId = subject.orderId = cmd.orderId;
+  if ('orderLineId' in cmd && cmd.orderLineId) audit.orderLineId = cmd.orderLineId;
+  if (cmd.activity === 'newInstance') audit.businessId = cmd.businessId;
+  if (req.requestId) audit.requestId = req.requestId;
+  if (nonce) audit.nonce = nonce;
+  if (cmd.test) audit.test = true;
+  return { activity: cmd.activity, audit, subject };
 }
