@@ -6,7 +6,8 @@
  *
  * One timeout mechanism: once connected, each command is bounded by ioredis itself (`commandTimeout`, no
  * offline queue, see connectionOptions.ts), so a call goes straight out with no timer of its own; only the
- * wait for the first connection (a cold start) is bounded here, by `deadlineMs`.
+ * wait for the first connection (a cold start) is bounded here, by `deadlineMs` (and every call, should the
+ * client not bound its commands as tightly).
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -42,8 +43,9 @@ interface ScriptCommands {
 /** Tuning of a {@link RedisStore}. */
 export interface RedisStoreOptions {
   /**
-   * Limit on the wait for the first connection (ms), default 2500. Once connected, each command is bounded
-   * by the client's `commandTimeout` instead.
+   * Limit on a call waiting for the first connection (ms), default 2500. Once connected, each command is
+   * bounded by the client's `commandTimeout` alone, unless the client has none or this is shorter: then this
+   * bounds each call too.
    */
   deadlineMs?: number;
   /** Receives connection errors (ioredis `error` events); default: ignored, calls report them. */
@@ -57,6 +59,8 @@ export class RedisStore implements Store {
   private readonly client: RedisClient;
   private readonly scripts: ScriptCommands;
   private readonly deadlineMs: number;
+  /** A connected call's own limit (ms), only when the client's commandTimeout does not bound it as tightly. */
+  private readonly callLimitMs: number | undefined;
   private readonly kind: StoreInfo['kind'];
   private readonly retention: StoreRetention;
   private roundTrips = 0;
@@ -66,6 +70,10 @@ export class RedisStore implements Store {
     this.client = client;
     this.kind = client.isCluster ? 'redis-cluster' : 'redis';
     this.deadlineMs = options.deadlineMs ?? STORE_DEADLINE_MS;
+    const clientLimit = commandTimeoutOf(client);
+    // The client's commandTimeout is the one limit of a connected call, unless it has none or is looser than asked.
+    this.callLimitMs = clientLimit === undefined ? this.deadlineMs
+      : options.deadlineMs !== undefined && options.deadlineMs < clientLimit ? options.deadlineMs : undefined;
     this.retention = options.retention ?? DEFAULT_RETENTION;
     client.defineCommand('kgBegin', BEGIN);
     client.defineCommand('kgCommit', COMMIT);
@@ -282,14 +290,23 @@ export class RedisStore implements Store {
 
   /**
    * Sends one command, script or pipeline (one round trip) and maps every failure. Once the connection has
-   * been ready, it goes straight out: ioredis bounds it (`commandTimeout`) and, with no offline queue, fails
-   * it at once while disconnected. Before that (a cold start) it waits for the connection, within `deadlineMs`.
+   * been ready it goes straight out, with no timer of its own: the client bounds it (`commandTimeout`) and,
+   * with no offline queue, fails it at once while disconnected. A call is timed here, within `deadlineMs`,
+   * only while it waits for the first connection (a cold start), or when the client does not bound its
+   * commands as tightly as `deadlineMs` asks (a client without `commandTimeout`, a caller asking for less).
    */
   private async call<T>(what: string, send: () => Promise<T>): Promise<T> {
     try {
-      if (!this.everReady) await this.firstReady(what);
-      this.roundTrips += 1;
-      return await send();
+      if (this.everReady && this.callLimitMs === undefined) {
+        this.roundTrips += 1;
+        return await send();
+      }
+      return await withDeadline(async (signal) => {
+        if (!this.everReady) await this.firstReady(signal);
+        if (signal.aborted) throw new StoreUnavailableError(`store ${what} gave up before sending`);
+        this.roundTrips += 1;
+        return send();
+      }, this.callLimitMs ?? this.deadlineMs, what);
     } catch (err) {
       if (err instanceof StoreUnavailableError) throw err;
       throw new StoreUnavailableError(`store ${what} failed`, { cause: err });
@@ -297,16 +314,16 @@ export class RedisStore implements Store {
   }
 
   /**
-   * Waits for the first `ready` (cold start), within `deadlineMs`. After it, calls go straight out: with
+   * Waits for the first `ready` (cold start) until `signal` aborts. After it, calls go straight out: with
    * the offline queue off they fail fast while Redis is down.
    */
-  private firstReady(what: string): Promise<void> {
+  private firstReady(signal: AbortSignal): Promise<void> {
     if (this.client.status === 'ready') {
       this.everReady = true;
       return Promise.resolve();
     }
     if (this.client.status === 'end') return Promise.reject(new StoreUnavailableError('store connection is closed'));
-    return withDeadline((signal) => new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       const onReady = (): void => {
         signal.removeEventListener('abort', onAbort);
         resolve();
@@ -317,7 +334,7 @@ export class RedisStore implements Store {
       };
       this.client.once('ready', onReady);
       signal.addEventListener('abort', onAbort, { once: true });
-    }), this.deadlineMs, `${what} (waiting for the first connection)`);
+    });
   }
 
   /** Positions of the ids grouped so each group is one valid pipeline (one slot in cluster mode). */
@@ -332,6 +349,12 @@ export class RedisStore implements Store {
     });
     return [...bySlot.values()];
   }
+}
+
+/** The per-command limit the client enforces itself (ioredis `commandTimeout`, ms), if any. */
+function commandTimeoutOf(client: RedisClient): number | undefined {
+  const limit = client.isCluster ? (client as Cluster).options.redisOptions?.commandTimeout : (client as Redis).options.commandTimeout;
+  return typeof limit === 'number' && limit > 0 ? limit : undefined;
 }
 
 function toVersioned<R extends StoredRecord>(version: unknown, record: unknown): Versioned<R> {
