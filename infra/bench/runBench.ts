@@ -125,7 +125,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       if (!o.skip.redis) {
         o.log('== Redis round trips per callback (real redis-server)');
         report.roundTrips = await measureRoundTrips(server, key);
-        for (const r of report.roundTrips) o.log(`${r.callback.padEnd(38)} ${r.resultCode}  ${r.roundTrips} round trip(s)`);
+        for (const r of report.roundTrips) {
+          o.log(`${r.callback.padEnd(38)} ${r.resultCode}  ${r.roundTrips} round trip(s)  (at most ${r.expected}: ${r.roundTrips <= r.expected ? 'within' : 'OVER'})`);
+        }
       }
       if (!o.skip.rps) {
         o.log(`== requests per second, lifecycle mix, ${o.concurrency} connections, ${o.durationMs / 1000} s each`);

@@ -4,11 +4,13 @@
  * @module
  */
 import type { Call, Outcome } from '../callback/spec';
-import type { AuditEntry } from '../store/Store';
+import type { Write } from '../callback/transact';
+import type { AuditEntry, StoredAnswer } from '../store/Store';
 import type { Answer, Command, DecideEnv, InstanceRecord } from '../lifecycle/types';
 import type { ResponseModel } from '../protocol/responseModel';
 import type { ProduceDeps } from './deps';
-import type { BasicResponder } from './responder';
+import { recordWrite, type KeptAnswer } from './answers';
+import { storedResultCode, type BasicResponder } from './responder';
 
 /** A verified, parsed basic-interface call. */
 export type BasicCall = Call<ProduceDeps, Command, ResponseModel> & { verified: { responder: BasicResponder } };
@@ -36,40 +38,67 @@ export function decideEnv(deps: ProduceDeps): DecideEnv {
   return { now: deps.clock(), unseal: (sealed) => deps.sealer.open(sealed) };
 }
 
-/** An encoded answer and the record to write with it. */
+/** An encoded answer and what to write with it: the record and the answers kept beside it. */
 export interface Materialized {
   body: string;
   resultCode: string;
   next?: InstanceRecord;
+  /** Answers to store beside the record (see answers.ts). */
+  answers?: Record<string, StoredAnswer>;
+  /** Stored answers to drop. */
+  forget?: string[];
 }
 
 /**
- * Turns an {@link Answer} into the body to send and the record to write, storing the body under
- * `answer.remember` so a retry replays it.
+ * Turns an {@link Answer} decided on `before` into the body to send and what to write: the record, and the
+ * body kept under `answer.remember` beside it so a retry replays it (see answers.ts).
  */
-export function materialize(answer: Answer, scope: AnswerScope): Materialized {
+export function materialize(answer: Answer, scope: AnswerScope, before: InstanceRecord | null): Materialized {
   const { responder, deps } = scope;
+  let out: Materialized;
+  let fresh: KeptAnswer | undefined;
   if ('replayBody' in answer.response) {
+    // An answer stored inside a record written before answers moved beside it.
     const body = responder.replay(answer.response.replayBody, deps.sealer);
-    return { body, resultCode: resultCodeOf(body), ...(answer.next ? { next: answer.next } : {}) };
+    out = { body, resultCode: storedResultCode(body) };
+  } else {
+    const body = responder.encode(answer.response);
+    out = { body, resultCode: answer.response.resultCode };
+    if (answer.remember !== undefined) fresh = { key: answer.remember, answer: { resultCode: answer.response.resultCode, body: responder.storable(body, answer.response, deps.sealer) } };
   }
-  const model = answer.response;
-  const body = responder.encode(model);
-  let next = answer.next;
-  if (next && answer.remember) {
-    next = { ...next, responses: { ...next.responses, [answer.remember]: responder.storable(body, model, deps.sealer) } };
-  }
-  return { body, resultCode: model.resultCode, ...(next ? { next } : {}) };
+  if (answer.next === undefined) return out;
+  const write = recordWrite(before, answer.next, deps.clock(), fresh, (held) => storedAnswer(held, scope));
+  out.next = write.next;
+  if (write.answers !== undefined) out.answers = write.answers;
+  if (write.forget !== undefined) out.forget = write.forget;
+  return out;
 }
 
-/** Reads `resultCode` from a body we produced earlier. */
-export function resultCodeOf(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { resultCode?: unknown };
-    return typeof parsed.resultCode === 'string' ? parsed.resultCode : '000005';
-  } catch {
-    return '000005';
-  }
+/** A fresh answer (`answer.response` is a model) as it is stored for this scope. */
+function storedAnswer(answer: Answer, scope: AnswerScope): StoredAnswer {
+  const model = answer.response as ResponseModel;
+  return { resultCode: model.resultCode, body: scope.responder.storable(scope.responder.encode(model), model, scope.deps.sealer) };
+}
+
+/** The answer stored beside the record that Store.begin returned for a retry: its body for this request. */
+export function replayed(stored: StoredAnswer, scope: AnswerScope): Materialized {
+  return { body: scope.responder.replay(stored.body, scope.deps.sealer), resultCode: stored.resultCode };
+}
+
+/** The audit entry of a replayed answer, but for its code, which the store takes from the stored answer. */
+export function replayAudit(scope: AnswerScope, at: number): Omit<AuditEntry, 'resultCode'> {
+  const entry: Omit<AuditEntry, 'resultCode'> = { ...scope.audit, at };
+  if (scope.startedAt !== undefined) entry.ms = Math.max(0, at - scope.startedAt);
+  return entry;
+}
+
+/** What a commit step writes for `out`: the record, the answers beside it and those to drop. */
+export function writeOf(out: Materialized): Pick<Write<InstanceRecord>, 'next' | 'answers' | 'forget'> {
+  const write: Pick<Write<InstanceRecord>, 'next' | 'answers' | 'forget'> = {};
+  if (out.next !== undefined) write.next = out.next;
+  if (out.answers !== undefined) write.answers = out.answers;
+  if (out.forget !== undefined) write.forget = out.forget;
+  return write;
 }
 
 /** An audit entry for this scope with its final code. */

@@ -1,15 +1,17 @@
 /**
  * The activities that change an existing instance (refresh, status, release, upgrade, change check):
  * read (round trip 1, reserving the nonce) -> pure decision -> provisioner effect if the decision
- * needs one -> compare-and-set with the audit entry (round trip 2), through {@link transact}.
+ * needs one -> compare-and-set with the audit entry (round trip 2), through {@link transact}. A retry of a
+ * renewal or upgrade whose answer is stored ends with round trip 1, which replays it.
  * @module
  */
-import { transact } from '../callback/transact';
+import { transact, type Step, type TxnStart } from '../callback/transact';
 import { nonceReservation } from '../callback/nonce';
 import type { Outcome } from '../callback/spec';
 import { decide, type InstanceCommand } from '../lifecycle/decide';
+import { answerKeyOf } from '../lifecycle/keys';
 import type { InstanceRecord } from '../lifecycle/types';
-import { auditEntry, decideEnv, materialize, outcomeOf, scopeOf, type BasicCall } from './call';
+import { auditEntry, decideEnv, materialize, outcomeOf, replayAudit, replayed, scopeOf, writeOf, type BasicCall } from './call';
 import { effectTimeoutMs, runEffect } from './effects';
 
 /** The nonce part of a basic call's transaction (V2 only). */
@@ -30,16 +32,20 @@ export function releasedRetentionSeconds(days: number, before: InstanceRecord | 
 export function runMutation(call: BasicCall, cmd: InstanceCommand): Promise<Outcome> {
   const { deps } = call;
   const scope = scopeOf(call);
-  return transact<InstanceRecord, Outcome>({ store: deps.store, tag: call.tag, ...nonceOf(call) }, async (current) => {
+  const start: TxnStart<InstanceRecord> = { store: deps.store, tag: call.tag, ...nonceOf(call) };
+  // A renewal or upgrade whose answer is stored (a retry) is answered by round trip 1 alone.
+  const key = answerKeyOf(cmd);
+  if (key !== undefined) start.replay = () => ({ key, audit: replayAudit(scope, deps.clock()) });
+  return transact<InstanceRecord, Outcome>(start, async (current) => {
+    if (current.answer) return { kind: 'done', result: outcomeOf(replayed(current.answer, scope), cmd.instanceId) };
     const decision = decide(current.record, cmd, decideEnv(deps));
     const answer = decision.kind === 'effect'
       ? decision.finish(await runEffect(deps.provisioner, decision.effect, effectTimeoutMs(deps.config.KG_PROVISIONER_TIMEOUT_MS), call.signal), deps.clock())
       : decision;
-    const out = materialize(answer, scope);
+    const out = materialize(answer, scope, current.record);
+    const step: Step<InstanceRecord, Outcome> = { kind: 'commit', ...writeOf(out), audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, cmd.instanceId) };
     const retention = releasedRetentionSeconds(deps.config.KG_RETAIN_RELEASED_DAYS, current.record, out.next);
-    return {
-      kind: 'commit', ...(out.next ? { next: out.next } : {}), ...(retention ? { ttlSeconds: retention } : {}),
-      audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, cmd.instanceId),
-    };
+    if (retention) step.ttlSeconds = retention;
+    return step;
   });
 }

@@ -1,17 +1,19 @@
 /**
  * `newInstance`: the order line names its instance (derived id), the first round trip reserves the
- * nonce and claims the instance if it is new, and only the claimant calls the provisioner. Every
+ * nonce and claims the instance if it is new (or, for a retry whose answer is stored, replays that answer
+ * and ends the call), and only the claimant calls the provisioner. Every
  * retry, concurrent or later, from any function instance, reads the same record and gets the same
  * answer: the stored one when provisioning finished, `000004` while it runs, or a takeover when the
  * claimant's lease ended without a result.
  * @module
  */
-import { transact } from '../callback/transact';
+import { transact, type TxnStart } from '../callback/transact';
 import type { Outcome } from '../callback/spec';
 import { StoreUnavailableError } from '../core/errors';
 import { claimRecord, decideNewInstanceRetry, type Lease, type NewInstanceCommand } from '../lifecycle/newInstance';
 import type { DecideEnv, InstanceRecord } from '../lifecycle/types';
-import { auditEntry, decideEnv, materialize, outcomeOf, scopeOf, type BasicCall } from './call';
+import { newInstanceKey } from '../lifecycle/keys';
+import { auditEntry, decideEnv, materialize, outcomeOf, replayAudit, replayed, scopeOf, writeOf, type BasicCall } from './call';
 import { nonceOf } from './mutation';
 import { provisionInstance } from './provisionInstance';
 
@@ -34,7 +36,12 @@ export function runNewInstance(call: BasicCall, cmd: NewInstanceCommand): Promis
     lease = { owner: deps.leaseOwner, until: env.now + deps.config.KG_PROVISION_LEASE_MS };
     return claimRecord(cmd, instanceId, env, lease, call.verified.protocol);
   };
-  return transact<InstanceRecord, Outcome>({ store: deps.store, tag: call.tag, ...nonceOf(call), claim }, async (current) => {
+  // A retry whose answer is stored is answered by round trip 1 alone.
+  const key = newInstanceKey(cmd.orderId, cmd.orderLineId);
+  const start: TxnStart<InstanceRecord> = { store: deps.store, tag: call.tag, ...nonceOf(call), claim };
+  start.replay = () => ({ key, audit: replayAudit(scope, deps.clock()) });
+  return transact<InstanceRecord, Outcome>(start, async (current) => {
+    if (current.answer) return { kind: 'done', result: outcomeOf(replayed(current.answer, scope), instanceId) };
     if (!current.record) throw new StoreUnavailableError('store returned no record after a claim');
     if (current.claimed) return { kind: 'done', result: await provisionInstance(scope, current.record, current.version, budgetMs()) };
     const decision = decideNewInstanceRetry(current.record, cmd, env, lease);
@@ -46,7 +53,7 @@ export function runNewInstance(call: BasicCall, cmd: NewInstanceCommand): Promis
         result: (version: number) => provisionInstance(scope, decision.next, version, budgetMs()),
       };
     }
-    const out = materialize(decision, scope);
-    return { kind: 'commit', ...(out.next ? { next: out.next } : {}), audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, instanceId) };
+    const out = materialize(decision, scope, current.record);
+    return { kind: 'commit', ...writeOf(out), audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, instanceId) };
   });
 }

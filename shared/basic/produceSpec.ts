@@ -38,7 +38,7 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
     routes: PRODUCE_ROUTES,
     deps: (base: CallbackDeps) => produceDeps(base, options),
     protocolOf: (req) => (isV1Request(req) ? 'v1' : 'v2'),
-    unverifiedResponder: (req, deps) => (isV1Request(req) ? v1Responder(deps.keys[0] ?? '', deps.config.KG_ENCRYPT_TYPE) : v2Responder(deps.keys[0])),
+    unverifiedResponder: (req, deps) => (isV1Request(req) ? v1Responder(deps.keys[0] ?? '', deps.config.KG_ENCRYPT_TYPE) : v2Responder(v2SignKey(deps, deps.keys[0]))),
     verify: (req, deps): BasicVerified => {
       if (isV1Request(req)) {
         const keyIndex = verifyV1AuthToken({ params: req.query, keys: deps.keys }).keyIndex;
@@ -48,11 +48,10 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
       const verdict = verifyV2Signature({ body: req.body.toString('utf8'), query: req.query, keys: deps.keys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS });
       const { keyIndex } = verdict;
       const key = deps.keys[keyIndex] ?? '';
-      return {
-        protocol: 'v2', keyIndex, key, responder: v2Responder(key),
-        ...(verdict.payloadForm ? { payloadForm: verdict.payloadForm } : {}),
-        ...(req.query.nonce ? { nonce: req.query.nonce } : {}),
-      };
+      const verified: BasicVerified = { protocol: 'v2', keyIndex, key, responder: v2Responder(v2SignKey(deps, key)) };
+      if (verdict.payloadForm) verified.payloadForm = verdict.payloadForm;
+      if (req.query.nonce) verified.nonce = req.query.nonce;
+      return verified;
     },
     parse: (req, verified) => {
       if (verified.protocol === 'v1') {
@@ -67,6 +66,11 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
   };
 }
 
+/** The key V2 answers are Body-Signed with: `key`, unless KG_BODY_SIGN is `v1` (V1 answers only). */
+function v2SignKey(deps: ProduceDeps, key: string | undefined): string | undefined {
+  return deps.config.KG_BODY_SIGN === 'all' ? key : undefined;
+}
+
 function run(call: BasicCall): Promise<Outcome> {
   const cmd = call.request;
   if (cmd.test) return runTestRequest(call, cmd);
@@ -78,18 +82,14 @@ function run(call: BasicCall): Promise<Outcome> {
 }
 
 function summarize(cmd: Command, req: HttpRequest, nonce: string | undefined): CallSummary {
-  const orderId = 'orderId' in cmd && cmd.orderId ? cmd.orderId : undefined;
-  const order = orderId ? { orderId } : {};
-  const line = 'orderLineId' in cmd && cmd.orderLineId ? { orderLineId: cmd.orderLineId } : {};
-  const business = cmd.activity === 'newInstance' ? { businessId: cmd.businessId } : {};
-  return {
-    activity: cmd.activity,
-    audit: {
-      activity: cmd.activity, ...order, ...line, ...business,
-      ...(req.requestId ? { requestId: req.requestId } : {}),
-      ...(nonce ? { nonce } : {}),
-      ...(cmd.test ? { test: true } : {}),
-    },
-    subject: { ...order },
-  };
+  // Built field by field in the order the audit entry has always had: no intermediate objects.
+  const audit: CallSummary['audit'] = { activity: cmd.activity };
+  const subject: CallSummary['subject'] = {};
+  if ('orderId' in cmd && cmd.orderId) audit.orderId = subject.orderId = cmd.orderId;
+  if ('orderLineId' in cmd && cmd.orderLineId) audit.orderLineId = cmd.orderLineId;
+  if (cmd.activity === 'newInstance') audit.businessId = cmd.businessId;
+  if (req.requestId) audit.requestId = req.requestId;
+  if (nonce) audit.nonce = nonce;
+  if (cmd.test) audit.test = true;
+  return { activity: cmd.activity, audit, subject };
 }

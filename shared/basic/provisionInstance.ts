@@ -15,7 +15,7 @@ import { isRefusal, type ProvisionedApp } from '../provisioning/Provisioner';
 import { runWithBudget } from '../provisioning/withBudget';
 import type { Sealer } from '../security/dataSeal';
 import { instanceTag } from '../store/keys';
-import { auditEntry, decideEnv, materialize, outcomeOf, type AnswerScope } from './call';
+import { auditEntry, decideEnv, materialize, outcomeOf, writeOf, type AnswerScope } from './call';
 import { asFailure } from './effects';
 import { scheduleOrderQuery } from './enrichSchedule';
 
@@ -33,9 +33,9 @@ export async function provisionInstance(scope: AnswerScope, record: InstanceReco
     // goes in before the record says `queuedAt`: queryInstance re-queues only records without it, so a
     // record marked queued whose job never got in would wait for the marketplace's next newInstance.
     await store.enqueueJob(record.instanceId, leaseUntil);
-    const queued = materialize(markQueued(record, decideEnv(scope.deps)), scope);
+    const queued = materialize(markQueued(record, decideEnv(scope.deps)), scope, record);
     const committed = await compareAndSet(store, tag, version, {
-      ...(queued.next ? { next: queued.next } : {}),
+      ...writeOf(queued),
       audit: auditEntry(scope, queued.resultCode, clock(), `provisioning continues after ${budgetMs} ms`),
     });
     if (committed.ok && queued.next) writeLateResult(scope, queued.next, run.late, committed.version);
@@ -43,11 +43,11 @@ export async function provisionInstance(scope: AnswerScope, record: InstanceReco
   }
 
   const outcome = run.value;
-  const done = materialize(completeProvisioning(record, outcome, decideEnv(scope.deps)), scope);
+  const done = materialize(completeProvisioning(record, outcome, decideEnv(scope.deps)), scope, record);
   // The order query is queued beside the commit (never after it), so the answer waits for no extra round trip.
   const [committed] = await Promise.all([
     compareAndSet(store, tag, version, {
-      ...(done.next ? { next: done.next } : {}),
+      ...writeOf(done),
       audit: auditEntry(scope, done.resultCode, clock(), outcome.ok ? undefined : outcome.resultMsg),
     }),
     outcome.ok ? scheduleOrderQuery(scope.deps, record.instanceId) : undefined,
@@ -112,10 +112,10 @@ function writeLateResult(scope: AnswerScope, queued: InstanceRecord, late: Promi
   const { instanceId } = queued;
   late
     .then(async (outcome) => {
-      const done = materialize(completeProvisioning(queued, outcome, decideEnv(scope.deps)), scope);
+      const done = materialize(completeProvisioning(queued, outcome, decideEnv(scope.deps)), scope, queued);
       const [committed] = await Promise.all([
         compareAndSet(store, instanceTag(instanceId), version, {
-          ...(done.next ? { next: done.next } : {}),
+          ...writeOf(done),
           audit: { ...auditEntry(scope, done.resultCode, clock(), 'late provisioning result'), activity: 'provision' },
         }),
         outcome.ok ? scheduleOrderQuery(scope.deps, instanceId) : undefined,

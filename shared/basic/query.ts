@@ -32,6 +32,6 @@ export function runQuery(call: BasicCall, cmd: QueryCommand): Promise<Outcome> {
         await store.enqueueJob(r.instanceId, env.now);
       }
     }
-    return { kind: 'done', result: outcomeOf(materialize(answerQuery(records, cmd.instanceIds, env), scope), first) };
+    return { kind: 'done', result: outcomeOf(materialize(answerQuery(records, cmd.instanceIds, env), scope, null), first) };
   });
 }

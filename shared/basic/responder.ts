@@ -14,6 +14,7 @@ import type { Responder } from '../callback/spec';
 import type { ResponseModel } from '../protocol/responseModel';
 import { encodeV1Body, responseHeaders, serializeResponse } from '../protocol/respond';
 import { isSealed, type Sealer } from '../security/dataSeal';
+import { RESULT } from '../core/resultCodes';
 
 /** Encodes basic-interface answers for one request (or for provision-worker's stored answer). */
 export interface BasicResponder extends Responder<ResponseModel> {
@@ -22,6 +23,20 @@ export interface BasicResponder extends Responder<ResponseModel> {
   storable(body: string, model: ResponseModel, sealer: Sealer): string;
   /** The body to send for a stored answer. */
   replay(stored: string, sealer: Sealer): string;
+}
+
+/**
+ * The resultCode of a stored answer (`storable`'s output). A sealed one carries credentials, which only a
+ * success does (`storable` seals nothing else); any other is the body itself.
+ */
+export function storedResultCode(stored: string): string {
+  if (isSealed(stored)) return RESULT.SUCCESS;
+  try {
+    const parsed = JSON.parse(stored) as { resultCode?: unknown };
+    return typeof parsed.resultCode === 'string' ? parsed.resultCode : RESULT.INTERNAL_ERROR;
+  } catch {
+    return RESULT.INTERNAL_ERROR;
+  }
 }
 
 /** Marks a sealed V1 envelope `{kgReplay, keyId, body, model}` (older records hold the bare body). */
@@ -62,8 +77,9 @@ function keyIdOf(key: string): string {
 }
 
 /**
- * V2 answers are plain JSON. We also send a V1-style `Body-Sign` with the key that verified the request:
- * no V2 page requires it, one 2024 fragment shows it, and it is harmless (lifecycle.md §1.5).
+ * V2 answers are plain JSON. By default (KG_BODY_SIGN `all`) we also send a V1-style `Body-Sign` with the key
+ * that verified the request: no V2 page requires it, one 2024 fragment shows it, and the reference recommends
+ * it as harmless (lifecycle.md §1.5). Without `signKey` (KG_BODY_SIGN `v1`) the answer carries none.
  */
 export function v2Responder(signKey: string | undefined): BasicResponder {
   return {

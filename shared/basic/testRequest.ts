@@ -35,6 +35,6 @@ export function runTestRequest(call: BasicCall, cmd: Command): Promise<Outcome> 
       deriveId: deps.deriveInstanceId,
       frontEndUrl: (id) => testFrontEndUrl(deps.config.KG_FRONTEND_URL_TEMPLATE, id),
     });
-    return { kind: 'done', result: outcomeOf(materialize(answer, scope), instanceId) };
+    return { kind: 'done', result: outcomeOf(materialize(answer, scope, null), instanceId) };
   });
 }

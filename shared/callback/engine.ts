@@ -3,7 +3,7 @@
  * spec's run (transact: nonce + read, decide, compare-and-set + audit) -> respond, all inside the
  * request's deadline. Every answer is HTTP 200 JSON with a resultCode; a thrown error becomes its
  * documented code (`000005` with a safe message for anything unexpected); every answer but
- * `000000` goes to the failure stream; one log line per call.
+ * `000000` goes to the failure stream; one log line per call, of one fixed shape.
  * @module
  */
 import { withDeadline } from '../core/deadline';
@@ -80,11 +80,12 @@ export async function runCallback<D extends CallbackDeps, P, M extends ResultMod
     entry.ms = Math.max(0, at - started);
     await recordFailure(deps.store, deps.logger, entry);
   }
+  // One fixed shape for every call's line: the same keys in the same order, null where a call has no value.
   deps.logger.info(`${spec.name}.done`, {
     requestId: req.requestId, protocol: verified?.protocol ?? spec.protocolOf(req), activity, resultCode: outcome.resultCode,
-    instanceId, tenantId: summary?.subject.tenantId, keyIndex: verified?.keyIndex, payloadForm: verified?.payloadForm,
-    latencyMs: deps.clock() - started,
-    ...(outcome.resultCode !== RESULT.SUCCESS ? { reason: outcome.reason } : {}),
+    instanceId: instanceId ?? null, tenantId: summary?.subject.tenantId ?? null, keyIndex: verified?.keyIndex ?? null,
+    payloadForm: verified?.payloadForm ?? null, latencyMs: deps.clock() - started,
+    reason: outcome.resultCode === RESULT.SUCCESS ? null : outcome.reason ?? null,
   });
   return { statusCode: 200, headers: responder.headers(outcome.body), body: outcome.body };
 }

@@ -53,13 +53,14 @@ export function createCallbackHandler<D extends CallbackDeps, P, M extends Resul
   const depsFor = lazily((context) => spec.deps(buildCallbackDeps(context, options)));
   return async (event, context) => {
     const req = toRequest(event, safeRequestId(context));
-    let logger = createLogger(context.getLogger(), 'info', { fn: spec.name, requestId: req.requestId });
     try {
       const deps = depsFor(context);
-      logger = createLogger(context.getLogger(), deps.config.KG_LOG_LEVEL, { fn: spec.name });
+      const logger = createLogger(context.getLogger(), deps.config.KG_LOG_LEVEL, { fn: spec.name });
       return toApigResponse(await runCallback(spec, req, { ...deps, logger }, requestDeadlineMs(remainingMs(context))));
     } catch (err) {
-      logger.error(`${spec.name}.unavailable`, { error: (err as Error)?.name, message: loggableMessage(err) });
+      // Configuration (or the first build of the collaborators) failed: no configured level to honour.
+      createLogger(context.getLogger(), 'info', { fn: spec.name, requestId: req.requestId })
+        .error(`${spec.name}.unavailable`, { error: (err as Error)?.name, message: loggableMessage(err) });
       return internalErrorResponse();
     }
   };

@@ -1,12 +1,13 @@
 /**
  * The one read-decide-write sequence every callback and the worker use: round trip 1 reserves the
- * nonce (first attempt only), optionally claims or logs, and reads the record with its version; the
- * caller decides; round trip 2 writes the decision and its audit entry only if the version is
- * unchanged. A conflict (a concurrent call changed the record) reads and decides again.
+ * nonce (first attempt only), optionally claims or logs, and reads the record with its version, or, when
+ * the call's answer is already stored, returns that answer with the audit entry written (a retry: one round
+ * trip in all); the caller decides; round trip 2 writes the decision, its stored answers and its audit entry
+ * only if the version is unchanged. A conflict (a concurrent call changed the record) reads and decides again.
  * @module
  */
 import { ContentionError, InvalidParamError } from '../core/errors';
-import type { AuditEntry, BeginOptions, BeginResult, CommitResult, Store, StoredRecord } from '../store/Store';
+import type { AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, Store, StoredAnswer, StoredRecord } from '../store/Store';
 
 /**
  * Attempts before a call gives up on a record that keeps changing under it. A burst of distinct changes to
@@ -21,10 +22,21 @@ function backoffMs(attempt: number): number {
   return Math.random() * Math.min(25, 2 * attempt);
 }
 
+/** What a decision writes: the record (absent: keep; null: remove), its audit entry and stored answers. */
+export interface Write<R extends StoredRecord> {
+  next?: R | null;
+  audit: AuditEntry;
+  ttlSeconds?: number;
+  /** Answers to keep beside the record (see CommitOptions.answers). */
+  answers?: Readonly<Record<string, StoredAnswer>>;
+  /** Stored answers to drop (see CommitOptions.forget). */
+  forget?: readonly string[];
+}
+
 /** What a decision asks {@link transact} to do. */
 export type Step<R extends StoredRecord, T> =
-  /** Write `next` (absent: keep; null: remove) and `audit` if the version is unchanged, then answer. */
-  | { kind: 'commit'; next?: R | null; audit: AuditEntry; ttlSeconds?: number; result: T | ((version: number) => Promise<T>) }
+  /** Write if the version is unchanged, then answer. */
+  | (Write<R> & { kind: 'commit'; result: T | ((version: number) => Promise<T>) })
   /** Nothing to write here (read-only, or the decision wrote what it needed itself): answer. */
   | { kind: 'done'; result: T };
 
@@ -34,10 +46,19 @@ export interface TxnStart<R extends StoredRecord> {
   tag: string;
   /** The request's nonce and how long to remember it (s); reserved on the first attempt only. */
   nonce?: { value: string; ttlSeconds: number };
-  /** The record to insert if none exists (see Store.begin). Computed per attempt. */
+  /**
+   * The record to insert if none exists (see Store.begin). Computed per attempt, and sent only until an
+   * attempt has read a record (after that a record exists: a conflict means someone wrote it).
+   */
   claim?: () => R;
   /** An audit entry appended by round trip 1 (read-only calls). */
   audit?: AuditEntry;
+  /**
+   * The answer this call replays when it is stored (see Store.begin `replay`), probed on every attempt (a
+   * concurrent call may have stored it meanwhile); `audit` is computed per attempt. When it is stored,
+   * `decide` gets it as `current.answer`, with no record.
+   */
+  replay?: () => { key: string; audit: Omit<AuditEntry, 'resultCode'> };
 }
 
 /**
@@ -49,6 +70,7 @@ export async function transact<R extends StoredRecord, T>(
   start: TxnStart<R>,
   decide: (current: BeginResult<R>) => Promise<Step<R, T>> | Step<R, T>,
 ): Promise<T> {
+  let seenRecord = false;
   for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
     const pause = backoffMs(attempt);
     if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
@@ -57,10 +79,12 @@ export async function transact<R extends StoredRecord, T>(
       options.nonce = start.nonce.value;
       options.nonceTtlSeconds = start.nonce.ttlSeconds;
     }
-    if (start.claim) options.claim = start.claim();
+    if (start.claim && !seenRecord) options.claim = start.claim();
     if (start.audit) options.audit = start.audit;
+    if (start.replay) options.replay = start.replay();
     const current = await start.store.begin<R>(start.tag, options);
     if (current.nonce === 'replayed') throw new InvalidParamError('nonce has already been used');
+    if (current.record !== null) seenRecord = true;
     const step = await decide(current);
     if (step.kind === 'done') return step.result;
     const committed = await compareAndSet(start.store, start.tag, current.version, step);
@@ -73,16 +97,11 @@ export async function transact<R extends StoredRecord, T>(
  * Writes `step` on `tag` if the record is still at `expectedVersion` (one round trip). Used by
  * {@link transact}, and directly by a caller that holds a version it wrote itself (provisioning).
  */
-export function compareAndSet<R extends StoredRecord>(
-  store: Store,
-  tag: string,
-  expectedVersion: number,
-  step: { next?: R | null; audit: AuditEntry; ttlSeconds?: number },
-): Promise<CommitResult> {
-  return store.commit<R>(tag, {
-    expectedVersion,
-    audit: step.audit,
-    ...(step.next !== undefined ? { record: step.next } : {}),
-    ...(step.ttlSeconds !== undefined ? { ttlSeconds: step.ttlSeconds } : {}),
-  });
+export function compareAndSet<R extends StoredRecord>(store: Store, tag: string, expectedVersion: number, step: Write<R>): Promise<CommitResult> {
+  const options: CommitOptions<R> = { expectedVersion, audit: step.audit };
+  if (step.next !== undefined) options.record = step.next;
+  if (step.ttlSeconds !== undefined) options.ttlSeconds = step.ttlSeconds;
+  if (step.answers !== undefined) options.answers = step.answers;
+  if (step.forget !== undefined && step.forget.length > 0) options.forget = step.forget;
+  return store.commit<R>(tag, options);
 }

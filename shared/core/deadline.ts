@@ -1,6 +1,7 @@
 /**
  * The one way this project waits for something with a time limit. Three uses, one primitive:
- * - a store call that must not hang a function (`withDeadline`, rejecting),
+ * - a store call waiting for the first connection of a cold start (`withDeadline`, rejecting; once
+ *   connected the Redis client bounds each command itself),
  * - a provisioner call bounded by its timeout (`withDeadline`, rejecting),
  * - newInstance's provisioning budget, after which the answer is `000004` but the work goes on
  *   (`raceTimer`, not rejecting),

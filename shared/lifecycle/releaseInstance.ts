@@ -37,10 +37,17 @@ function tombstone(record: InstanceRecord, cmd: ReleaseCommand, now: number): In
   if (record.appInfo !== undefined) patch.appInfo = withoutPassword(record.appInfo);
   if (record.provisioning !== undefined) patch.provisioning = { attempts: record.provisioning.attempts };
   if (record.protocol === 'v1') {
-    // A V1 newInstance answer carries the (encrypted) credentials; a tombstone keeps no secret.
+    // A V1 newInstance answer carries the (encrypted) credentials; a tombstone keeps no secret, wherever
+    // the answer is kept (in the record, or beside it).
+    const key = newInstanceKey(record.orderId, record.orderLineId);
     const responses = { ...record.responses };
-    delete responses[newInstanceKey(record.orderId, record.orderLineId)];
+    delete responses[key];
     patch.responses = responses;
+    if (record.answered !== undefined && Object.prototype.hasOwnProperty.call(record.answered, key)) {
+      const answered = { ...record.answered };
+      delete answered[key];
+      patch.answered = answered;
+    }
   }
   const change = { activity: 'releaseInstance', to: 'RELEASED' as const, orderId: cmd.orderId, orderLineId: cmd.orderLineId };
   return applyChange(record, change, now, patch);

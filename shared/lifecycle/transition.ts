@@ -5,6 +5,12 @@
  */
 import type { HistoryEntry, InstanceRecord, InstanceStatus } from './types';
 
+/**
+ * Most history entries a record keeps: the oldest are dropped, so a record renewed for years stays the
+ * same size; the audit log (one entry per call) keeps the trail.
+ */
+export const HISTORY_CAP = 20;
+
 /** What happened, for the history entry. `from` is taken from the record. */
 export interface Change {
   activity: string;
@@ -26,8 +32,8 @@ export function historyEntry(at: number, from: InstanceStatus | null, change: Ch
 }
 
 /**
- * A new record: `record` with `patch` applied, status `change.to`, one more history entry and
- * `updatedAt = now` (epoch ms).
+ * A new record: `record` with `patch` applied, status `change.to`, one more history entry (the oldest
+ * dropped past {@link HISTORY_CAP}) and `updatedAt = now` (epoch ms).
  */
 export function applyChange(
   record: InstanceRecord,
@@ -40,6 +46,13 @@ export function applyChange(
     ...patch,
     status: change.to,
     updatedAt: now,
-    history: [...record.history, historyEntry(now, record.status, change)],
+    history: appendHistory(record.history, historyEntry(now, record.status, change)),
   };
+}
+
+/** `history` with `entry` appended, keeping the newest {@link HISTORY_CAP} entries. */
+function appendHistory(history: readonly HistoryEntry[], entry: HistoryEntry): HistoryEntry[] {
+  const kept = history.length >= HISTORY_CAP ? history.slice(history.length - HISTORY_CAP + 1) : history.slice();
+  kept.push(entry);
+  return kept;
 }

@@ -88,8 +88,19 @@ export interface InstanceRecord {
   provisioning?: ProvisioningState;
   /** Set when status is FAILED: the answer newInstance retries get. */
   failure?: { resultCode: ResultCode; resultMsg: string };
-  /** Idempotency key -> the exact response body we sent (sealed when it carries credentials). */
+  /**
+   * Idempotency key -> the exact response body we sent (sealed when it carries credentials), as records
+   * written before answers moved beside the record hold them: still replayed, moved out at the next write.
+   * New answers are kept beside the record (the store's stored answers), listed in {@link answered}.
+   */
   responses: Record<string, string>;
+  /**
+   * Idempotency key -> when (epoch ms) the answer kept beside the record under that key was stored. A key
+   * dropped from here is dropped from the store with the next write (a tombstone drops answers that carry
+   * credentials this way). Absent = none.
+   */
+  answered?: Record<string, number>;
+  /** The latest state changes, oldest first: at most `HISTORY_CAP` (transition.ts); the audit log keeps every call. */
   history: HistoryEntry[];
   /** Extra fields kept from the request (V1 customer data and the like); never secrets. */
   attributes?: Record<string, string>;

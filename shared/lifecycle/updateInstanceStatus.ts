@@ -13,14 +13,14 @@ import type { Command, DecideEnv, Decision, InstanceRecord, InstanceStatus } fro
 export type UpdateStatusCommand = Extract<Command, { activity: 'updateInstanceStatus' }>;
 
 /** The status each request leads to. */
-const TARGET: Record<UpdateStatusCommand['status'], InstanceStatus> = { FREEZE: 'FROZEN', UNFREEZE: 'ACTIVE' };
+export const STATUS_TARGET: Readonly<Record<UpdateStatusCommand['status'], InstanceStatus>> = { FREEZE: 'FROZEN', UNFREEZE: 'ACTIVE' };
 
 /** Decides an updateInstanceStatus. Unknown, released or failed -> 000003; provisioning -> 000004. */
 export function decideUpdateStatus(record: InstanceRecord | null, cmd: UpdateStatusCommand, _env: DecideEnv): Decision {
   if (record === null) return reply(RESULT.INSTANCE_NOT_FOUND);
   const early = rejectMissing(record) ?? rejectProvisioning(record);
   if (early) return early;
-  const target = TARGET[cmd.status];
+  const target = STATUS_TARGET[cmd.status];
   if (record.status === target) return reply(RESULT.SUCCESS);
 
   const effect = cmd.status === 'FREEZE'

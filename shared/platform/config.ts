@@ -43,6 +43,12 @@ export const configSchema = object({
   KG_ALLOW_MEMORY_STORE: optional(string()),
   /** V1 credential encryption: "1" AES-256 (default), "2" AES-128. */
   KG_ENCRYPT_TYPE: _default(optional(zenum(['1', '2'])), '1'),
+  /**
+   * Which basic-interface answers carry a `Body-Sign`: `all` (default) signs V2 answers too, as the reference
+   * recommends (lifecycle.md §1.5: no V2 page requires it, a 2024 V2 fragment shows it); `v1` signs only V1
+   * answers, where it is required.
+   */
+  KG_BODY_SIGN: _default(optional(zenum(['all', 'v1'])), 'all'),
   /** 32-byte data key (base64 or 64 hex chars) sealing stored credentials with AES-256-GCM. */
   KG_DATA_KEY: optional(string()),
   /** Signature freshness window, both directions (ms). */

@@ -36,13 +36,25 @@ export interface Logger {
   with(fields: Record<string, unknown>): Logger;
 }
 
+/** Copies `fields` into `out`, values of secret-looking keys replaced (see {@link redact}). */
+function copyRedacted(out: Record<string, unknown>, fields: Record<string, unknown>): void {
+  for (const k of Object.keys(fields)) {
+    const v = fields[k];
+    out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? '[redacted]' : redact(v, 1);
+  }
+}
+
 /** Creates a logger writing JSON lines to the FunctionGraph logger (or any `info`-capable sink). */
 export function createLogger(sink: FgLogger, level: LogLevel = 'info', base: Record<string, unknown> = {}): Logger {
   const write = (lvl: LogLevel, event: string, fields?: Record<string, unknown>) => {
     if (RANK[lvl] < RANK[level]) return;
     let line: string;
     try {
-      line = JSON.stringify({ level: lvl, event, ...(redact({ ...base, ...fields }) as Record<string, unknown>) });
+      // One object, filled in order (level, event, the bound fields, the line's own): no merged copies.
+      const out: Record<string, unknown> = { level: lvl, event };
+      copyRedacted(out, base);
+      if (fields !== undefined) copyRedacted(out, fields);
+      line = JSON.stringify(out);
     } catch {
       // A circular value must not turn a log call into a failed request.
       line = JSON.stringify({ level: lvl, event, logError: 'fields could not be serialised' });

@@ -4,10 +4,13 @@
  * stored state, nonces expire, audit and failure lists are capped, jobs are leased.
  * @module
  */
-import { decodeAudit, decodeFailure, decodeRecord, encodeAudit, encodeFailure, encodeRecord } from './codec';
+import {
+  completeAuditText, decodeAnswer, decodeAudit, decodeFailure, decodeRecord, encodeAnswer, encodeAudit, encodeAuditTemplate, encodeFailure, encodeRecord,
+} from './codec';
 import { AUDIT_CAP, DEFAULT_AUDIT_LIMIT, DEFAULT_FAILURE_LIMIT, DEFAULT_RETENTION, FAILURE_CAP, listLimit, nonceTtlSeconds, requireFiniteMs } from './limits';
 import type {
-  AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, FailureEntry, Store, StoreInfo, StoreRetention, StoredRecord, Versioned,
+  AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, FailureEntry, Store, StoreInfo, StoreRetention, StoredAnswer, StoredRecord,
+  Versioned,
 } from './Store';
 
 /** Tuning of a {@link MemoryStore}. */
@@ -24,6 +27,8 @@ interface HeldRecord {
   json: string | null;
   /** Epoch ms after which the record and its audit log are gone (commit `ttlSeconds`). */
   expiresAt?: number;
+  /** Stored answers beside the record: key -> `<resultCode>|<body>` (as RedisStore's `a:<key>` fields). */
+  answers?: Map<string, string>;
 }
 
 interface StoredFailure {
@@ -69,8 +74,14 @@ export class MemoryStore implements Store {
       this.sweepNonces(now);
       nonce = 'fresh';
     }
-    let claimed = false;
     const held = this.records.get(instanceId);
+    const stored = options.replay ? held?.answers?.get(options.replay.key) : undefined;
+    if (options.replay && stored !== undefined) {
+      const answer: StoredAnswer = decodeAnswer(stored);
+      this.appendAuditLine(instanceId, completeAuditText(encodeAuditTemplate(options.replay.audit), answer.resultCode));
+      return { nonce, claimed: false, record: null, version: held?.version ?? 0, answer };
+    }
+    let claimed = false;
     if (options.claim && (held === undefined || held.json === null)) {
       this.records.set(instanceId, { ...held, version: (held?.version ?? 0) + 1, json: encodeRecord(options.claim) });
       claimed = true;
@@ -88,7 +99,18 @@ export class MemoryStore implements Store {
     let version = current;
     if (options.record !== undefined) {
       version = current + 1;
-      this.records.set(instanceId, { ...held, version, json: options.record === null ? null : encodeRecord(options.record) });
+      const next: HeldRecord = { ...held, version, json: options.record === null ? null : encodeRecord(options.record) };
+      // Removing a record removes its stored answers too.
+      if (options.record === null) delete next.answers;
+      this.records.set(instanceId, next);
+    }
+    if (options.record !== null && (options.forget?.length || options.answers)) {
+      const target = this.records.get(instanceId) ?? { version, json: null };
+      const answers = target.answers ?? new Map<string, string>();
+      for (const key of options.forget ?? []) answers.delete(key);
+      if (options.answers) for (const key in options.answers) answers.set(key, encodeAnswer(options.answers[key] as StoredAnswer));
+      target.answers = answers;
+      this.records.set(instanceId, target);
     }
     const ttl = options.ttlSeconds ?? (options.record === null ? this.retention.removedTtlSeconds : undefined);
     if (ttl !== undefined && Number.isFinite(ttl) && ttl > 0) {
@@ -251,10 +273,15 @@ export class MemoryStore implements Store {
     }
   }
 
-  /** Appends an audit line; the log then lives as long as its record, or the audit TTL (as AUDIT_RETENTION_LUA). */
+  /** Appends an audit entry; see {@link appendAuditLine}. */
   private appendAudit(instanceId: string, entry: AuditEntry): void {
+    this.appendAuditLine(instanceId, encodeAudit(entry));
+  }
+
+  /** Appends an audit line; the log then lives as long as its record, or the audit TTL (as AUDIT_RETENTION_LUA). */
+  private appendAuditLine(instanceId: string, line: string): void {
     const lines = this.audits.get(instanceId) ?? [];
-    lines.unshift(encodeAudit(entry));
+    lines.unshift(line);
     if (lines.length > AUDIT_CAP) lines.length = AUDIT_CAP;
     this.audits.set(instanceId, lines);
     const recordUntil = this.records.get(instanceId)?.expiresAt;

@@ -1,21 +1,30 @@
 /**
  * Store on Redis through ioredis: standalone, master/standby, DCS Proxy Cluster (one `Redis`) and
  * Redis Cluster (`Cluster`). `begin` and `commit` are one Lua script call each (EVALSHA, EVAL when the
- * server lacks the script), all keys of a script share the instance's hash tag.
+ * server lacks the script), all keys of a script share the instance's hash tag. Stored answers are fields
+ * of the record hash (`a:<key>`), so they share its slot, its TTL and its scripts.
+ *
+ * One timeout mechanism: once connected, each command is bounded by ioredis itself (`commandTimeout`, no
+ * offline queue, see connectionOptions.ts), so a call goes straight out with no timer of its own; only the
+ * wait for the first connection (a cold start) is bounded here, by `deadlineMs` (and every call, should the
+ * client not bound its commands as tightly).
  * @module
  */
 import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { StoreUnavailableError } from '../core/errors';
-import { decodeAudit, decodeFailure, decodeRecord, decodeVersion, encodeAudit, encodeFailure, encodeRecord } from './codec';
+import {
+  decodeAnswer, decodeAudit, decodeFailure, decodeRecord, decodeVersion, encodeAnswer, encodeAudit, encodeAuditTemplate, encodeFailure, encodeRecord,
+} from './codec';
 import { STORE_DEADLINE_MS } from './connectionOptions';
 import { withDeadline } from './deadline';
 import { hashSlot } from './hashSlot';
-import { FAILURES_KEY, JOBS_KEY, SCAN_PATTERN, auditKey, indexKey, nonceKey, recordKey, tagOfKey } from './keys';
+import { FAILURES_KEY, JOBS_KEY, SCAN_PATTERN, answerField, auditKey, indexKey, nonceKey, recordKey, tagOfKey } from './keys';
 import { AUDIT_CAP, DEFAULT_AUDIT_LIMIT, DEFAULT_FAILURE_LIMIT, DEFAULT_RETENTION, FAILURE_CAP, listLimit, nonceTtlSeconds, requireFiniteMs } from './limits';
 import { BEGIN, CLAIM_JOBS, COMMIT, PUSH_FAILURE, type ScriptDefinition } from './scripts';
 import type {
-  AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, FailureEntry, Store, StoreInfo, StoreRetention, StoredRecord, Versioned,
+  AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, FailureEntry, Store, StoreInfo, StoreRetention, StoredAnswer, StoredRecord,
+  Versioned,
 } from './Store';
 
 /** A standalone or cluster ioredis client. */
@@ -33,7 +42,11 @@ interface ScriptCommands {
 
 /** Tuning of a {@link RedisStore}. */
 export interface RedisStoreOptions {
-  /** Hard limit on each call, waiting for the first connection included (ms). Default 2500. */
+  /**
+   * Limit on a call waiting for the first connection (ms), default 2500. Once connected, each command is
+   * bounded by the client's `commandTimeout` alone, unless the client has none or this is shorter: then this
+   * bounds each call too.
+   */
   deadlineMs?: number;
   /** Receives connection errors (ioredis `error` events); default: ignored, calls report them. */
   onError?: (err: Error) => void;
@@ -46,6 +59,8 @@ export class RedisStore implements Store {
   private readonly client: RedisClient;
   private readonly scripts: ScriptCommands;
   private readonly deadlineMs: number;
+  /** A connected call's own limit (ms), only when the client's commandTimeout does not bound it as tightly. */
+  private readonly callLimitMs: number | undefined;
   private readonly kind: StoreInfo['kind'];
   private readonly retention: StoreRetention;
   private roundTrips = 0;
@@ -55,6 +70,10 @@ export class RedisStore implements Store {
     this.client = client;
     this.kind = client.isCluster ? 'redis-cluster' : 'redis';
     this.deadlineMs = options.deadlineMs ?? STORE_DEADLINE_MS;
+    const clientLimit = commandTimeoutOf(client);
+    // The client's commandTimeout is the one limit of a connected call, unless it has none or is looser than asked.
+    this.callLimitMs = clientLimit === undefined ? this.deadlineMs
+      : options.deadlineMs !== undefined && options.deadlineMs < clientLimit ? options.deadlineMs : undefined;
     this.retention = options.retention ?? DEFAULT_RETENTION;
     client.defineCommand('kgBegin', BEGIN);
     client.defineCommand('kgCommit', COMMIT);
@@ -70,6 +89,7 @@ export class RedisStore implements Store {
   }
 
   async begin<R extends StoredRecord>(tag: string, options: BeginOptions<R> = {}): Promise<BeginResult<R>> {
+    const replay = options.replay;
     const reply = await this.call('begin', () =>
       this.scripts.kgBegin(
         recordKey(tag),
@@ -81,30 +101,43 @@ export class RedisStore implements Store {
         options.audit ? encodeAudit(options.audit) : '',
         AUDIT_CAP,
         ttlArg(this.retention.auditTtlSeconds),
+        replay ? answerField(replay.key) : '',
+        replay ? encodeAuditTemplate(replay.audit) : '',
       ),
     );
     if (!Array.isArray(reply) || reply.length < 2) throw unexpected('begin');
-    const [state, claimed, version, record] = reply as [unknown, unknown, unknown, unknown];
+    const state: unknown = reply[0];
     if (state !== 'fresh' && state !== 'replayed' && state !== 'none') throw unexpected('begin');
-    return { nonce: state, claimed: claimed === 1, ...toVersioned<R>(version, record) };
+    const result = toVersioned<R>(reply[2], reply[3]) as BeginResult<R>;
+    result.nonce = state;
+    result.claimed = reply[1] === 1;
+    const stored: unknown = reply[4];
+    if (stored !== undefined && stored !== null) {
+      if (typeof stored !== 'string') throw unexpected('begin');
+      result.answer = decodeAnswer(stored);
+    }
+    return result;
   }
 
   async commit<R extends StoredRecord>(tag: string, options: CommitOptions<R>): Promise<CommitResult> {
     const mode = options.record === undefined ? 'keep' : options.record === null ? 'del' : 'set';
     const ttl = options.ttlSeconds ?? (mode === 'del' ? this.retention.removedTtlSeconds : undefined);
-    const reply = await this.call('commit', () =>
-      this.scripts.kgCommit(
-        recordKey(tag),
-        auditKey(tag),
-        options.expectedVersion,
-        options.record ? encodeRecord(options.record) : '',
-        encodeAudit(options.audit),
-        AUDIT_CAP,
-        mode,
-        ttlArg(ttl),
-        ttlArg(this.retention.auditTtlSeconds),
-      ),
-    );
+    const args: ScriptArg[] = [
+      recordKey(tag),
+      auditKey(tag),
+      options.expectedVersion,
+      options.record ? encodeRecord(options.record) : '',
+      encodeAudit(options.audit),
+      AUDIT_CAP,
+      mode,
+      ttlArg(ttl),
+      ttlArg(this.retention.auditTtlSeconds),
+    ];
+    const forget = options.forget ?? [];
+    args.push(forget.length);
+    for (const key of forget) args.push(answerField(key));
+    if (options.answers) for (const key in options.answers) args.push(answerField(key), encodeAnswer(options.answers[key] as StoredAnswer));
+    const reply = await this.call('commit', () => this.scripts.kgCommit(...args));
     if (!Array.isArray(reply) || reply.length !== 2) throw unexpected('commit');
     return { ok: reply[0] === 1, version: decodeVersion(reply[1] as number) };
   }
@@ -255,15 +288,25 @@ export class RedisStore implements Store {
     }
   }
 
-  /** Sends one command, script or pipeline (one round trip) under the deadline; maps every failure. */
+  /**
+   * Sends one command, script or pipeline (one round trip) and maps every failure. Once the connection has
+   * been ready it goes straight out, with no timer of its own: the client bounds it (`commandTimeout`) and,
+   * with no offline queue, fails it at once while disconnected. A call is timed here, within `deadlineMs`,
+   * only while it waits for the first connection (a cold start), or when the client does not bound its
+   * commands as tightly as `deadlineMs` asks (a client without `commandTimeout`, a caller asking for less).
+   */
   private async call<T>(what: string, send: () => Promise<T>): Promise<T> {
     try {
+      if (this.everReady && this.callLimitMs === undefined) {
+        this.roundTrips += 1;
+        return await send();
+      }
       return await withDeadline(async (signal) => {
-        await this.firstReady(signal);
+        if (!this.everReady) await this.firstReady(signal);
         if (signal.aborted) throw new StoreUnavailableError(`store ${what} gave up before sending`);
         this.roundTrips += 1;
         return send();
-      }, this.deadlineMs, what);
+      }, this.callLimitMs ?? this.deadlineMs, what);
     } catch (err) {
       if (err instanceof StoreUnavailableError) throw err;
       throw new StoreUnavailableError(`store ${what} failed`, { cause: err });
@@ -271,11 +314,14 @@ export class RedisStore implements Store {
   }
 
   /**
-   * Before the first `ready` (cold start) a call waits for the connection, bounded by the deadline.
-   * After it, calls go straight out: with the offline queue off they fail fast while Redis is down.
+   * Waits for the first `ready` (cold start) until `signal` aborts. After it, calls go straight out: with
+   * the offline queue off they fail fast while Redis is down.
    */
   private firstReady(signal: AbortSignal): Promise<void> {
-    if (this.everReady || this.client.status === 'ready') return Promise.resolve();
+    if (this.client.status === 'ready') {
+      this.everReady = true;
+      return Promise.resolve();
+    }
     if (this.client.status === 'end') return Promise.reject(new StoreUnavailableError('store connection is closed'));
     return new Promise<void>((resolve, reject) => {
       const onReady = (): void => {
@@ -303,6 +349,12 @@ export class RedisStore implements Store {
     });
     return [...bySlot.values()];
   }
+}
+
+/** The per-command limit the client enforces itself (ioredis `commandTimeout`, ms), if any. */
+function commandTimeoutOf(client: RedisClient): number | undefined {
+  const limit = client.isCluster ? (client as Cluster).options.redisOptions?.commandTimeout : (client as Redis).options.commandTimeout;
+  return typeof limit === 'number' && limit > 0 ? limit : undefined;
 }
 
 function toVersioned<R extends StoredRecord>(version: unknown, record: unknown): Versioned<R> {

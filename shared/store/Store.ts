@@ -1,8 +1,9 @@
 /**
- * Where state lives: versioned JSON records, one per hash tag, each with its nonces and audit log.
- * Two implementations keep the same guarantees: `RedisStore` (standalone, master/standby, DCS Proxy
- * Cluster, Redis Cluster) and `MemoryStore` (one process). A mutation costs at most two round trips:
- * {@link Store.begin} then {@link Store.commit}.
+ * Where state lives: versioned JSON records, one per hash tag, each with its nonces, its audit log and the
+ * answers stored beside it. Two implementations keep the same guarantees: `RedisStore` (standalone,
+ * master/standby, DCS Proxy Cluster, Redis Cluster) and `MemoryStore` (one process). A mutation costs at
+ * most two round trips: {@link Store.begin} then {@link Store.commit}; a call whose answer is already stored
+ * costs one ({@link BeginOptions.replay}).
  *
  * A tag names what one record is about: an instance (`<instanceId>`, see {@link instanceTag}) or a
  * tenant of the 联营 kit (`t:<tenantId>`, see {@link tenantTag}). Its keys share the hash tag so one
@@ -74,6 +75,16 @@ export interface StoreRetention {
   failureMaxAgeMs: number;
 }
 
+/**
+ * An answer kept beside a record under an idempotency key, so a retry can get it without the record being
+ * read: `resultCode` (for the retry's audit entry) and `body`, the stored text (opaque to the store; the
+ * caller may have sealed it).
+ */
+export interface StoredAnswer {
+  resultCode: string;
+  body: string;
+}
+
 /** A record with the version the store holds it at (0 = absent). */
 export interface Versioned<R extends StoredRecord = StoredRecord> {
   record: R | null;
@@ -89,6 +100,13 @@ export interface BeginOptions<R extends StoredRecord = StoredRecord> {
   claim?: R;
   /** Append this audit entry in the same round trip (read-only calls). */
   audit?: AuditEntry;
+  /**
+   * Look for the answer stored under `key` first. When there is one, the call reserves the nonce, appends
+   * `audit` with the stored answer's `resultCode`, and returns the answer ({@link BeginResult.answer})
+   * without reading the record or claiming anything (`claim` and the plain `audit` are left unused).
+   * When there is none, the call goes on as if `replay` had not been given.
+   */
+  replay?: { key: string; audit: Omit<AuditEntry, 'resultCode'> };
 }
 
 export interface BeginResult<R extends StoredRecord = StoredRecord> extends Versioned<R> {
@@ -96,6 +114,11 @@ export interface BeginResult<R extends StoredRecord = StoredRecord> extends Vers
   nonce: 'fresh' | 'replayed' | 'none';
   /** True when `claim` was inserted by this call (then `record` is the claim and `version` is 1). */
   claimed: boolean;
+  /**
+   * The answer stored under `replay.key`, when there was one: then the record was not read (`record` is
+   * null whatever is stored; `version` is the stored version) and the replay's audit entry was appended.
+   */
+  answer?: StoredAnswer;
 }
 
 export interface CommitOptions<R extends StoredRecord = StoredRecord> {
@@ -109,6 +132,10 @@ export interface CommitOptions<R extends StoredRecord = StoredRecord> {
   audit: AuditEntry;
   /** Expire the record and its audit log this long after the write (s); absent = keep them. */
   ttlSeconds?: number;
+  /** Answers to keep beside the record (key -> answer), written with it; an existing key is replaced. */
+  answers?: Readonly<Record<string, StoredAnswer>>;
+  /** Keys of stored answers to drop (before `answers` are written). Removing the record drops them all. */
+  forget?: readonly string[];
 }
 
 export interface CommitResult {

@@ -4,7 +4,7 @@
  * @module
  */
 import { StoreUnavailableError } from '../core/errors';
-import type { AuditEntry, FailureEntry, StoredRecord } from './Store';
+import type { AuditEntry, FailureEntry, StoredAnswer, StoredRecord } from './Store';
 
 /** Record -> stored text. */
 export function encodeRecord(record: StoredRecord): string {
@@ -37,6 +37,34 @@ export function encodeAudit(entry: AuditEntry): string {
 export function decodeAudit(text: string): AuditEntry | undefined {
   const parsed = parseJson(text);
   return isObject(parsed) ? (parsed as unknown as AuditEntry) : undefined;
+}
+
+/**
+ * An audit entry without its `resultCode` -> the text the store completes with
+ * {@link completeAuditText} once it knows the code (a replayed answer's audit entry).
+ */
+export function encodeAuditTemplate(entry: Omit<AuditEntry, 'resultCode'>): string {
+  return JSON.stringify(entry);
+}
+
+/**
+ * `{"resultCode":<code>,` followed by the template's members: the audit line of a replayed answer. The BEGIN
+ * script (scripts.ts) builds the same text.
+ */
+export function completeAuditText(template: string, resultCode: string): string {
+  return `{"resultCode":${JSON.stringify(resultCode)},${template.slice(1)}`;
+}
+
+/** Stored answer -> the text of its field: `<resultCode>|<body>` (a result code holds no `|`). */
+export function encodeAnswer(answer: StoredAnswer): string {
+  return `${answer.resultCode}|${answer.body}`;
+}
+
+/** Field text -> stored answer; corrupt text is a store failure (000005), like a corrupt record. */
+export function decodeAnswer(text: string): StoredAnswer {
+  const bar = text.indexOf('|');
+  if (bar < 0) throw new StoreUnavailableError('stored answer has no result code');
+  return { resultCode: text.slice(0, bar), body: text.slice(bar + 1) };
 }
 
 /** Failure entry -> stored text. */

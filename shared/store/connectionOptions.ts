@@ -1,6 +1,9 @@
 /**
- * ioredis settings that bound every Store call: a hung or dead Redis makes a call reject within
- * {@link STORE_DEADLINE_MS} (well inside the marketplace's 5 s), and the client reconnects by itself.
+ * ioredis settings that bound every Store call: once connected, each command rejects within
+ * {@link COMMAND_TIMEOUT_MS} when Redis hangs and at once while it is disconnected (no offline queue), the one
+ * timeout mechanism of a call (RedisStore adds no timer of its own); before the first connection RedisStore
+ * waits at most {@link STORE_DEADLINE_MS}. Both well inside the marketplace's 5 s; the client reconnects by
+ * itself.
  * @module
  */
 import type { ClusterOptions, RedisOptions } from 'ioredis';
@@ -11,7 +14,7 @@ export const CONNECT_TIMEOUT_MS = 2000;
 /** Reply limit per command (ms); also the socket's silence limit while replies are owed. */
 export const COMMAND_TIMEOUT_MS = 2000;
 
-/** Hard limit on one Store call, waiting for the first connection included (ms). */
+/** Limit on a Store call's wait for the first connection of a cold start (ms). */
 export const STORE_DEADLINE_MS = 2500;
 
 /** Longest pause between reconnect attempts (ms), so a Redis that comes back is used within ~1 s. */

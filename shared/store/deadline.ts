@@ -1,6 +1,6 @@
 /**
- * A hard upper bound on any store call, on top of the client's own timeouts, so nothing can hang a
- * function handler whatever state the connection is in.
+ * A hard upper bound on waits the client's own timeouts do not cover: a cold start's wait for the first
+ * connection, and closing the connection.
  * @module
  */
 import { withDeadline as bounded } from '../core/deadline';

@@ -47,9 +47,17 @@ export function sessionTag(sessionId: string): string {
   return `s:${createHash('sha256').update(sessionId, 'utf8').digest('hex')}`;
 }
 
-/** Hash `{v: version, r: record JSON}` of one tag. */
+/**
+ * Hash of one tag: `v` (version), `r` (record JSON) and one field per stored answer (`a:<key>`, see
+ * {@link answerField}).
+ */
 export function recordKey(tag: string): string {
   return `kg:${braced(tag)}:rec`;
+}
+
+/** The field of the record hash that holds the answer stored under idempotency key `key`. */
+export function answerField(key: string): string {
+  return `a:${key}`;
 }
 
 /** Reservation of one nonce under one tag (a string with a TTL). */

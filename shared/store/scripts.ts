@@ -23,12 +23,23 @@ const AUDIT_RETENTION_LUA = (recordKey: string, logKey: string, ttlVar: string):
     redis.call('EXPIRE', ${logKey}, ${ttlVar})
   end`;
 
+/** Appends audit line `lineVar` to `logKey` (capped at `capVar`) and keeps the log as long as its record. */
+const APPEND_AUDIT_LUA = (recordKey: string, logKey: string, lineVar: string, capVar: string, ttlVar: string): string => `
+  redis.call('LPUSH', ${logKey}, ${lineVar})
+  redis.call('LTRIM', ${logKey}, 0, tonumber(${capVar}) - 1)
+  local auditTtl = tonumber(${ttlVar})
+${AUDIT_RETENTION_LUA(recordKey, logKey, 'auditTtl')}`;
+
 /**
  * Round trip 1 of a mutation.
  * KEYS: record hash, nonce key, audit list. ARGV: useNonce ('1'|'0'), nonce TTL (s), claim JSON or '',
- * audit JSON or '', audit cap, audit TTL (s, '0' = none; see {@link AUDIT_RETENTION_LUA}).
- * Returns `{nonceState, claimed (0|1), version or nil, record JSON or nil}`.
+ * audit JSON or '', audit cap, audit TTL (s, '0' = none; see {@link AUDIT_RETENTION_LUA}), answer field or ''
+ * (the replay probe), the replay's audit JSON without its resultCode.
+ * Returns `{nonceState, claimed (0|1), version or nil, record JSON or nil, stored answer or nil}`.
  * A replayed nonce returns before any write; the record is still read so the answer is truthful.
+ * A stored answer under the probed field is returned instead of the record, its audit line written with
+ * the answer's code spliced in (`{"resultCode":<code>,` + the rest of the template, as codec.ts
+ * completeAuditText does); nothing is claimed and the record is not read.
  */
 export const BEGIN: ScriptDefinition = {
   numberOfKeys: 3,
@@ -42,16 +53,24 @@ if ARGV[1] == '1' then
     return {'replayed', 0, vr[1], vr[2]}
   end
 end
+if ARGV[7] ~= '' then
+  local stored = redis.call('HGET', KEYS[1], ARGV[7])
+  if stored then
+    local bar = string.find(stored, '|', 1, true)
+    if bar then
+      local line = '{"resultCode":' .. cjson.encode(string.sub(stored, 1, bar - 1)) .. ',' .. string.sub(ARGV[8], 2)
+${APPEND_AUDIT_LUA('KEYS[1]', 'KEYS[3]', 'line', 'ARGV[5]', 'ARGV[6]')}
+    end
+    return {nonceState, 0, redis.call('HGET', KEYS[1], 'v'), false, stored}
+  end
+end
 local claimed = 0
 if ARGV[3] ~= '' and redis.call('HEXISTS', KEYS[1], 'r') == 0 then
   redis.call('HSET', KEYS[1], 'v', tonumber(redis.call('HGET', KEYS[1], 'v') or '0') + 1, 'r', ARGV[3])
   claimed = 1
 end
 if ARGV[4] ~= '' then
-  redis.call('LPUSH', KEYS[3], ARGV[4])
-  redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[5]) - 1)
-  local auditTtl = tonumber(ARGV[6])
-${AUDIT_RETENTION_LUA('KEYS[1]', 'KEYS[3]', 'auditTtl')}
+${APPEND_AUDIT_LUA('KEYS[1]', 'KEYS[3]', 'ARGV[4]', 'ARGV[5]', 'ARGV[6]')}
 end
 local vr = redis.call('HMGET', KEYS[1], 'v', 'r')
 return {nonceState, claimed, vr[1], vr[2]}
@@ -61,10 +80,11 @@ return {nonceState, claimed, vr[1], vr[2]}
 /**
  * Round trip 2 of a mutation: compare-and-set plus audit, all or nothing.
  * KEYS: record hash, audit list. ARGV: expected version, record JSON (for 'set'), audit JSON, audit cap,
- * mode ('keep' | 'set' | 'del'), TTL of record and log (s, '0' = none), audit TTL (s, '0' = none).
+ * mode ('keep' | 'set' | 'del'), TTL of record and log (s, '0' = none), audit TTL (s, '0' = none), the number
+ * F of answer fields to drop, those F fields, then answer field / answer text pairs to write.
  * Returns `{ok (0|1), version now stored}`. On a conflict nothing is written, not even the audit entry.
- * 'del' removes the record but keeps its version number (field `v`), so a version read before the removal
- * never matches again.
+ * 'del' removes the record and every stored answer but keeps its version number (field `v`), so a version
+ * read before the removal never matches again; it writes no answers.
  */
 export const COMMIT: ScriptDefinition = {
   numberOfKeys: 2,
@@ -74,22 +94,31 @@ if current ~= tonumber(ARGV[1]) then
   return {0, current}
 end
 local version = current
+local forgets = tonumber(ARGV[8])
 if ARGV[5] == 'set' then
   version = current + 1
   redis.call('HSET', KEYS[1], 'v', version, 'r', ARGV[2])
 elseif ARGV[5] == 'del' then
   version = current + 1
+  local fields = redis.call('HKEYS', KEYS[1])
+  for _, f in ipairs(fields) do
+    if f ~= 'v' then redis.call('HDEL', KEYS[1], f) end
+  end
   redis.call('HSET', KEYS[1], 'v', version)
-  redis.call('HDEL', KEYS[1], 'r')
 end
-redis.call('LPUSH', KEYS[2], ARGV[3])
-redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[4]) - 1)
+if ARGV[5] ~= 'del' then
+  if forgets > 0 then
+    redis.call('HDEL', KEYS[1], unpack(ARGV, 9, 8 + forgets))
+  end
+  if #ARGV > 8 + forgets then
+    redis.call('HSET', KEYS[1], unpack(ARGV, 9 + forgets, #ARGV))
+  end
+end
 local ttl = tonumber(ARGV[6])
 if ttl > 0 then
   redis.call('EXPIRE', KEYS[1], ttl)
 end
-local auditTtl = tonumber(ARGV[7])
-${AUDIT_RETENTION_LUA('KEYS[1]', 'KEYS[2]', 'auditTtl')}
+${APPEND_AUDIT_LUA('KEYS[1]', 'KEYS[2]', 'ARGV[3]', 'ARGV[4]', 'ARGV[7]')}
 return {1, version}
 `,
 };

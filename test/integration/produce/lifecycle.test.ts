@@ -156,7 +156,7 @@ describe.each(storeTargets())('produce V2 lifecycle on $name', (target) => {
     expect(audit.filter((a) => a.activity === 'newInstance')).toHaveLength(1);
   });
 
-  it('uses at most 2 round trips per mutation and 1 per one-id query', async () => {
+  it('uses 1 round trip for a retry or a replayed answer, at most 2 per state change and 1 per one-id query', async () => {
     const { orderId, orderLineId } = orderIds();
     const created = await call({ activity: 'newInstance', businessId: 'rt', orderId, orderLineId });
     const instanceId = created.json.instanceId as string;
@@ -166,12 +166,24 @@ describe.each(storeTargets())('produce V2 lifecycle on $name', (target) => {
       expect(answer.json.resultCode).toBe('000000');
       return store.info().roundTrips - before;
     };
+    const renew = { activity: 'refreshInstance', instanceId, orderId: 'R1', orderLineId: 'R1-1', scene: 'RENEWAL', expireTime: '20991231235959' };
+    const upgrade = { activity: 'upgradeInstance', instanceId, orderId: 'U1', orderLineId: 'U1-1' };
     expect(await trips({ activity: 'queryInstance', instanceId })).toBe(1);
     expect(await trips({ activity: 'updateInstanceStatus', instanceId, status: 'FREEZE' })).toBeLessThanOrEqual(2);
+    expect(await trips({ activity: 'updateInstanceStatus', instanceId, status: 'FREEZE' })).toBe(1);
     expect(await trips({ activity: 'updateInstanceStatus', instanceId, status: 'UNFREEZE' })).toBeLessThanOrEqual(2);
-    expect(await trips({ activity: 'refreshInstance', instanceId, orderId: 'R1', orderLineId: 'R1-1', scene: 'RENEWAL', expireTime: '20991231235959' })).toBeLessThanOrEqual(2);
-    expect(await trips({ activity: 'newInstance', businessId: 'rt2', orderId, orderLineId })).toBeLessThanOrEqual(2);
+    expect(await trips({ activity: 'updateInstanceStatus', instanceId, status: 'UNFREEZE' })).toBe(1);
+    expect(await trips(renew)).toBeLessThanOrEqual(2);
+    expect(await trips(renew)).toBe(1);
+    expect(await trips(upgrade)).toBeLessThanOrEqual(2);
+    expect(await trips(upgrade)).toBe(1);
+    expect(await trips({ activity: 'newInstance', businessId: 'rt2', orderId, orderLineId })).toBe(1);
     const fresh = orderIds();
     expect(await trips({ activity: 'newInstance', businessId: 'rt3', ...fresh })).toBeLessThanOrEqual(2);
+    expect(await trips({ activity: 'newInstance', businessId: 'rt4', ...fresh })).toBe(1);
+    expect(await trips({ activity: 'releaseInstance', instanceId })).toBeLessThanOrEqual(2);
+    expect(await trips({ activity: 'releaseInstance', instanceId })).toBe(1);
+    // A renewal answered before the release is still its answer after it (the stored answer wins).
+    expect(await trips(renew)).toBe(1);
   });
 });

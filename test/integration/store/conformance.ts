@@ -9,7 +9,7 @@ import { StoreUnavailableError } from '../../../shared/core/errors';
 import { hashSlot } from '../../../shared/store/hashSlot';
 import { recordKey } from '../../../shared/store/keys';
 import { AUDIT_CAP, DEFAULT_RETENTION, FAILURE_CAP } from '../../../shared/store/limits';
-import type { AuditEntry, FailureEntry, Store } from '../../../shared/store/Store';
+import type { AuditEntry, BeginResult, FailureEntry, Store, StoredAnswer } from '../../../shared/store/Store';
 import { eventually, sleep } from '../../support/redis';
 
 /** Ways to break the server under a store (Redis targets only). */
@@ -233,6 +233,98 @@ export function describeStoreConformance(
         const id = newId();
         await store().begin<InstanceRecord>(id, { claim: record(id) });
         expect(await roundTripsOf(() => store().commit(id, { expectedVersion: 1, record: record(id), audit: audit('a') }))).toBe(1);
+      });
+    });
+
+    describe('stored answers', () => {
+      const answer = (resultCode: string, body: string): StoredAnswer => ({ resultCode, body });
+      const replayAudit = { at: 1_700_000_000_123, activity: 'refreshInstance', orderId: 'CS-R', orderLineId: 'CS-R-1', requestId: 'rq', nonce: 'n-r', test: true, ms: 7 };
+
+      /** A record at version 2 with answer `k` stored beside it. */
+      async function withAnswer(id: string, stored: StoredAnswer): Promise<void> {
+        await store().begin<InstanceRecord>(id, { claim: record(id) });
+        expect((await store().commit(id, { expectedVersion: 1, record: record(id, { status: 'FROZEN' }), audit: audit('stored'), answers: { k: stored } })).ok).toBe(true);
+      }
+
+      it('replays a stored answer in one round trip: the nonce reserved, the audit entry written with its code, nothing claimed or read', async () => {
+        const id = newId();
+        await withAnswer(id, answer('000100', '{"resultCode":"000100","resultMsg":"no seats"}'));
+        let began: BeginResult<InstanceRecord> | undefined;
+        const trips = await roundTripsOf(async () => {
+          began = await store().begin<InstanceRecord>(id, { nonce: 'n-r', claim: record(id, { status: 'FAILED' }), audit: audit('plain'), replay: { key: 'k', audit: replayAudit } });
+        });
+        expect(trips).toBe(1);
+        expect(began).toEqual({ nonce: 'fresh', claimed: false, record: null, version: 2, answer: answer('000100', '{"resultCode":"000100","resultMsg":"no seats"}') });
+        const [latest] = await store().listAudit(id, 1);
+        expect(latest).toEqual({ ...replayAudit, resultCode: '000100' });
+        expect((await store().listAudit(id)).map((e) => e.detail ?? e.resultCode)).toEqual(['000100', 'stored']);
+        expect((await store().begin<InstanceRecord>(id, { nonce: 'n-r', replay: { key: 'k', audit: replayAudit } })).nonce).toBe('replayed');
+        expect((await store().read<InstanceRecord>([id]))[0]).toEqual({ record: record(id, { status: 'FROZEN' }), version: 2 });
+      });
+
+      it('goes on as if there were no probe when nothing is stored under the key', async () => {
+        const id = newId();
+        await withAnswer(id, answer('000000', 'x'));
+        expect(await store().begin<InstanceRecord>(id, { nonce: 'n', audit: audit('read'), replay: { key: 'other', audit: replayAudit } }))
+          .toEqual({ nonce: 'fresh', claimed: false, record: record(id, { status: 'FROZEN' }), version: 2 });
+        const fresh = newId();
+        expect(await store().begin<InstanceRecord>(fresh, { claim: record(fresh), replay: { key: 'k', audit: replayAudit } }))
+          .toEqual({ nonce: 'none', claimed: true, record: record(fresh), version: 1 });
+        expect((await store().listAudit(id)).map((e) => e.detail)).toEqual(['read', 'stored']);
+      });
+
+      it('refuses a replayed nonce before replaying anything, and logs nothing', async () => {
+        const id = newId();
+        await withAnswer(id, answer('000000', 'x'));
+        await store().begin<InstanceRecord>(id, { nonce: 'twice' });
+        const again = await store().begin<InstanceRecord>(id, { nonce: 'twice', replay: { key: 'k', audit: replayAudit } });
+        expect(again).toMatchObject({ nonce: 'replayed', claimed: false, version: 2 });
+        expect(again.answer).toBeUndefined();
+        expect((await store().listAudit(id)).map((e) => e.detail)).toEqual(['stored']);
+      });
+
+      it('replaces an answer under the same key, keeps the others across writes, and drops forgotten ones', async () => {
+        const id = newId();
+        await store().begin<InstanceRecord>(id, { claim: record(id) });
+        await store().commit(id, { expectedVersion: 1, record: record(id), audit: audit('1'), answers: { a: answer('000000', 'A'), b: answer('000000', 'B') } });
+        await store().commit(id, { expectedVersion: 2, record: record(id, { status: 'FROZEN' }), audit: audit('2') });
+        await store().commit(id, { expectedVersion: 3, audit: audit('3'), forget: ['a', 'never-stored'], answers: { b: answer('000003', 'B2'), c: answer('000000', 'C') } });
+        const probe = async (key: string) => (await store().begin<InstanceRecord>(id, { replay: { key, audit: replayAudit } })).answer;
+        expect(await probe('a')).toBeUndefined();
+        expect(await probe('b')).toEqual(answer('000003', 'B2'));
+        expect(await probe('c')).toEqual(answer('000000', 'C'));
+        expect((await store().read<InstanceRecord>([id]))[0]).toEqual({ record: record(id, { status: 'FROZEN' }), version: 3 });
+      });
+
+      it('writes no answer and forgets none on a version conflict', async () => {
+        const id = newId();
+        await withAnswer(id, answer('000000', 'kept'));
+        expect(await store().commit(id, { expectedVersion: 1, record: record(id), audit: audit('lost'), answers: { new: answer('000000', 'N') }, forget: ['k'] }))
+          .toEqual({ ok: false, version: 2 });
+        expect((await store().begin<InstanceRecord>(id, { replay: { key: 'k', audit: replayAudit } })).answer).toEqual(answer('000000', 'kept'));
+        expect((await store().begin<InstanceRecord>(id, { replay: { key: 'new', audit: replayAudit } })).answer).toBeUndefined();
+      });
+
+      it('drops every stored answer with the record it was removed with', async () => {
+        const id = newId();
+        await withAnswer(id, answer('000000', 'gone'));
+        expect(await store().commit(id, { expectedVersion: 2, record: null, audit: audit('removed'), answers: { late: answer('000000', 'L') } })).toEqual({ ok: true, version: 3 });
+        for (const key of ['k', 'late']) expect((await store().begin<InstanceRecord>(id, { replay: { key, audit: replayAudit } })).answer).toBeUndefined();
+        expect((await store().read<InstanceRecord>([id]))[0]).toEqual({ record: null, version: 3 });
+      });
+
+      it.each([
+        ['a JSON body with bars and non-ASCII text', 'k', '{"resultCode":"000000","resultMsg":"成功 | ok","memo":"a|b\n"}'],
+        ['keys named like the record fields', 'r', 'R'],
+        ['keys named like the record fields', 'v', 'V'],
+        ['a key with braces and colons', 'refresh:{x}:y:RENEWAL', 'body'],
+        ['an empty body', 'empty', ''],
+      ])('keeps answers byte for byte: %s (%s)', async (_, key, body) => {
+        const id = newId();
+        await store().begin<InstanceRecord>(id, { claim: record(id) });
+        await store().commit(id, { expectedVersion: 1, audit: audit('a'), answers: { [key]: answer('000000', body) } });
+        expect((await store().begin<InstanceRecord>(id, { replay: { key, audit: replayAudit } })).answer).toEqual(answer('000000', body));
+        expect((await store().read<InstanceRecord>([id]))[0]).toEqual({ record: record(id), version: 1 });
       });
     });
 
