@@ -37,10 +37,22 @@ export interface Logger {
 }
 
 /** Copies `fields` into `out`, values of secret-looking keys replaced (see {@link redact}). */
+/** Field names seen so far and whether they name a secret: the log line's keys are few and fixed. */
+const secretName = new Map<string, boolean>();
+
+function isSecretName(k: string): boolean {
+  let secret = secretName.get(k);
+  if (secret === undefined) {
+    secret = SECRET_KEY.test(k);
+    if (secretName.size < 1000) secretName.set(k, secret);
+  }
+  return secret;
+}
+
 function copyRedacted(out: Record<string, unknown>, fields: Record<string, unknown>): void {
   for (const k of Object.keys(fields)) {
     const v = fields[k];
-    out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? '[redacted]' : redact(v, 1);
+    out[k] = isSecretName(k) && v !== undefined && v !== null && v !== '' ? '[redacted]' : redact(v, 1);
   }
 }
 

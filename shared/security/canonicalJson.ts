@@ -91,6 +91,8 @@ function sortDeep(value: OrderedValue): OrderedValue {
  * @throws InvalidParamError when the body is not a JSON object.
  */
 export function payloadForms(bodyText: string): Array<{ form: 'canonical' | 'deep-sorted' | 'raw'; payload: string }> {
+  const flat = flatCanonicalPayload(bodyText);
+  if (flat !== undefined) return flat === bodyText ? [{ form: 'canonical', payload: flat }] : [{ form: 'canonical', payload: flat }, { form: 'raw', payload: bodyText }];
   const root = canonicalRoot(bodyText);
   const forms: Array<{ form: 'canonical' | 'deep-sorted' | 'raw'; payload: string }> = [
     { form: 'canonical', payload: writeCompact(root) },
@@ -102,4 +104,43 @@ export function payloadForms(bodyText: string): Array<{ form: 'canonical' | 'dee
   }
   if (!forms.some((f) => f.payload === bodyText)) forms.push({ form: 'raw', payload: bodyText });
   return forms;
+}
+
+/**
+ * The canonical payload of the common body, computed without the order-keeping parser: a flat object of
+ * strings, booleans and nulls with no backslash anywhere. Exactly what {@link canonicalPayload} gives for such a
+ * body: with no backslash no string holds a quote or an escape, so every `"` delimits a key or a string value,
+ * their count proves no key came twice (JSON.parse would keep only the last), and each string is written as it
+ * came. Anything else (numbers, whose literal must be kept; nesting; escapes; a repeated key) is undefined: the
+ * exact path decides.
+ */
+export function flatCanonicalPayload(bodyText: string): string | undefined {
+  if (bodyText.includes('\\')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bodyText);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  const record = parsed as Record<string, unknown>;
+  // Keys sorted by UTF-16 code unit (the default sort), as Java's TreeMap sorts them.
+  const keys = Object.keys(record).sort();
+  let strings = keys.length;
+  const members: string[] = [];
+  for (const key of keys) {
+    const value = record[key];
+    if (typeof value === 'string') {
+      strings += 1;
+      members.push(`"${key}":"${value}"`);
+    } else if (typeof value === 'boolean') {
+      members.push(`"${key}":${value ? 'true' : 'false'}`);
+    } else if (value !== null) {
+      return undefined;
+    }
+  }
+  let quotes = 0;
+  for (let i = bodyText.indexOf('"'); i !== -1; i = bodyText.indexOf('"', i + 1)) quotes += 1;
+  if (quotes !== strings * 2) return undefined;
+  return `{${members.join(',')}}`;
 }

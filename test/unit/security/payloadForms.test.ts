@@ -1,7 +1,8 @@
 import { tryVerify } from '../../../shared/security/verifyResult';
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { payloadForms } from '../../../shared/security/canonicalJson';
+import { canonicalPayload, flatCanonicalPayload, payloadForms } from '../../../shared/security/canonicalJson';
 import { verifyV2Signature } from '../../../shared/security/v2Signature';
 
 const KEY = 'test-access-key-0001';
@@ -46,5 +47,37 @@ describe('verifyV2Signature with a nested body', () => {
   it('rejects a signature over any other form (nested keys in reverse order)', () => {
     const reversed = '{"activity":"changeInstanceCheck","instanceId":"i","productInfo":{"skuCode":"s","productName":"n","productId":"p"}}';
     expect(tryVerify(() => verifyV2Signature({ body: NESTED, query: query(v2Over(reversed)), keys: [KEY], nowMs: NOW }))).toMatchObject({ ok: false, resultCode: '000001' });
+  });
+});
+
+describe('flatCanonicalPayload, the fast path of payloadForms', () => {
+  const flatKey = fc.oneof(fc.constantFrom('activity', 'orderId', 'orderLineId', 'businessId', 'testFlag', '__proto__', '10', '9', 'é', 'ä', '😀'), fc.string({ maxLength: 8 }));
+  const flatValue = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('', '/', 'a"b', 'a\\b', '\n', 'é😀', '\u2028'), fc.boolean(), fc.constant(null), fc.integer(), fc.constantFrom(1.5, 1e21));
+  /** A flat body as text, keys possibly repeated, spacing and escaping varied, as a sender might write it. */
+  const flatBody = fc.tuple(fc.array(fc.tuple(flatKey, flatValue), { maxLength: 8 }), fc.boolean(), fc.boolean()).map(([members, spaced, escapeSlash]) => {
+    const text = (v: unknown) => (escapeSlash && typeof v === 'string' ? JSON.stringify(v).replaceAll('/', '\\/') : JSON.stringify(v));
+    return `{${members.map(([k, v]) => `${JSON.stringify(k)}:${spaced ? ' ' : ''}${text(v)}`).join(spaced ? ', ' : ',')}}`;
+  });
+
+  it('gives exactly the canonical payload whenever it gives one (property)', () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(flatBody, (body) => {
+        const fast = flatCanonicalPayload(body);
+        if (fast === undefined) return;
+        taken += 1;
+        expect(fast).toBe(canonicalPayload(body));
+      }),
+      { numRuns: 20_000 },
+    );
+    // The property would hold vacuously if the fast path never answered.
+    expect(taken).toBeGreaterThan(1000);
+  });
+
+  it('leaves to the exact path a repeated key, a number, nesting and any escape', () => {
+    for (const body of ['{"a":"1","a":"2"}', '{"a":null,"a":"2"}', '{"a":1}', '{"a":{"b":"c"}}', '{"a":["b"]}', '{"a":"\\/"}', '{"a":"\\u0041"}', '\ufeff{"a":"b"}', '[]', 'null', '{"a":']) {
+      expect(flatCanonicalPayload(body)).toBeUndefined();
+    }
+    expect(flatCanonicalPayload('{ "b" : "2", "a" : "1", "n" : null, "t" : true }')).toBe('{"a":"1","b":"2","t":true}');
   });
 });
