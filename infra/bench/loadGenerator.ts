@@ -74,8 +74,13 @@ export async function runLoad(options: { url: string; key: string; concurrency: 
   await Promise.all(Array.from({ length: options.concurrency }, client));
   const durationMs = performance.now() - started;
   agent.destroy();
+  return loadFigures(options.concurrency, durationMs, latencies, codes);
+}
+
+/** The figures of a run: requests, rate and latency percentiles. */
+function loadFigures(concurrency: number, durationMs: number, latencies: number[], codes: LoadResult['resultCodes']): LoadResult {
   return {
-    concurrency: options.concurrency,
+    concurrency,
     durationMs: round(durationMs, 0),
     requests: latencies.length,
     requestsPerSecond: round((latencies.length * 1000) / durationMs, 0),
@@ -129,13 +134,7 @@ export async function runCallLoad(options: { url: string; concurrency: number; d
   const cpu = process.cpuUsage(cpu0);
   agent.destroy();
   return {
-    concurrency: options.concurrency,
-    durationMs: round(durationMs, 0),
-    requests: latencies.length,
-    requestsPerSecond: round((latencies.length * 1000) / durationMs, 0),
-    p50Ms: round(percentile(latencies, 50), 2),
-    p99Ms: round(percentile(latencies, 99), 2),
-    resultCodes: codes,
+    ...loadFigures(options.concurrency, durationMs, latencies, codes),
     cpuUsPerRequest: round((cpu.user + cpu.system) / Math.max(1, latencies.length), 1),
   };
 }

@@ -4,12 +4,12 @@
  * @module
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal, type LocalBenchServer } from './listenLocal';
 
 const ANSWER = JSON.stringify({ resultCode: '000000', resultMsg: 'success.' });
 
 /** Starts the null server on a free port of 127.0.0.1. */
-export async function startNullServer(): Promise<{ url: string; close(): Promise<void> }> {
+export async function startNullServer(): Promise<LocalBenchServer> {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -17,14 +17,5 @@ export async function startNullServer(): Promise<{ url: string; close(): Promise
       res.end(ANSWER);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  return listenLocal(server);
 }

@@ -4,11 +4,11 @@
  * @module
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal, type LocalBenchServer } from './listenLocal';
 import type { ReferenceRequest, ReferenceResponse } from './referenceHandler';
 
 /** Starts the reference server on a free port of 127.0.0.1. */
-export async function startReferenceServer(handle: (req: ReferenceRequest) => Promise<ReferenceResponse>): Promise<{ url: string; close(): Promise<void> }> {
+export async function startReferenceServer(handle: (req: ReferenceRequest) => Promise<ReferenceResponse>): Promise<LocalBenchServer> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -26,14 +26,5 @@ export async function startReferenceServer(handle: (req: ReferenceRequest) => Pr
     });
   });
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  return listenLocal(server);
 }
