@@ -11,12 +11,19 @@ export type InstanceIdDeriver = (orderId: string, orderLineId: string) => string
 /** Length of a derived instanceId in characters (128 bits as lowercase hex). */
 export const INSTANCE_ID_LENGTH = 32;
 
-/** 4-byte big-endian byte length, then the UTF-8 bytes: no two pairs of strings encode alike. */
-function lengthPrefixed(value: string): Buffer {
-  const bytes = Buffer.from(value, 'utf8');
-  const prefix = Buffer.alloc(4);
-  prefix.writeUInt32BE(bytes.length, 0);
-  return Buffer.concat([prefix, bytes]);
+/**
+ * Each string as its 4-byte big-endian byte length, then its UTF-8 bytes, in one buffer: no two pairs of
+ * strings encode alike.
+ */
+function lengthPrefixedPair(first: string, second: string): Buffer {
+  const a = Buffer.byteLength(first, 'utf8');
+  const b = Buffer.byteLength(second, 'utf8');
+  const out = Buffer.allocUnsafe(8 + a + b);
+  out.writeUInt32BE(a, 0);
+  out.write(first, 4, 'utf8');
+  out.writeUInt32BE(b, 4 + a);
+  out.write(second, 8 + a, 'utf8');
+  return out;
 }
 
 /**
@@ -25,8 +32,4 @@ function lengthPrefixed(value: string): Buffer {
  * ("ab", "c") and ("a", "bc") apart. V1 orders pass `orderLineId = ''`.
  */
 export const deriveInstanceId: InstanceIdDeriver = (orderId, orderLineId) =>
-  createHash('sha256')
-    .update(lengthPrefixed(orderId))
-    .update(lengthPrefixed(orderLineId))
-    .digest('hex')
-    .slice(0, INSTANCE_ID_LENGTH);
+  createHash('sha256').update(lengthPrefixedPair(orderId, orderLineId)).digest('hex').slice(0, INSTANCE_ID_LENGTH);

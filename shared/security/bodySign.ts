@@ -3,14 +3,14 @@
  * HMAC-SHA256 under the plain Key (not Key + timeStamp) of the exact response body bytes.
  * @module
  */
-import { hmacSha256 } from './hmac';
+import { hmacSha256Text } from './hmac';
 
 /** The header name; the marketplace reads it case-sensitively, so write exactly this. */
 export const BODY_SIGN_HEADER = 'Body-Sign';
 
 /** Base64 HMAC-SHA256 of the exact body bytes (a string is taken as UTF-8). */
 export function bodySignature(key: string, bodyBytes: string | Buffer): string {
-  return hmacSha256(key, bodyBytes).toString('base64');
+  return hmacSha256Text(key, bodyBytes, 'base64');
 }
 
 /**

@@ -4,12 +4,12 @@
  * @module
  */
 import { canonicalPayload } from './canonicalJson';
-import { hmacSha256 } from './hmac';
+import { hmacSha256Text } from './hmac';
 import { verifyHexSignedRequest } from './signedRequestCheck';
 import type { Verification } from './verifyResult';
 
 function signPayload(key: string, nonce: string, timestamp: string, payload: string): string {
-  return hmacSha256(key, key + nonce + timestamp + payload).toString('hex');
+  return hmacSha256Text(key, key + nonce + timestamp + payload, 'hex');
 }
 
 /**

@@ -4,13 +4,13 @@
  * @module
  */
 import { canonicalPayload } from './canonicalJson';
-import { hmacSha256 } from './hmac';
+import { hmacSha256Text } from './hmac';
 import { verifyHexSignedRequest } from './signedRequestCheck';
 import type { Verification } from './verifyResult';
 
 function signPayload(key: string, nonce: string, timestamp: string, payload: string): string {
-  const inner = hmacSha256(key, payload).toString('hex');
-  return hmacSha256(key, key + nonce + timestamp + inner).toString('hex');
+  const inner = hmacSha256Text(key, payload, 'hex');
+  return hmacSha256Text(key, key + nonce + timestamp + inner, 'hex');
 }
 
 /**
