@@ -34,6 +34,8 @@ export interface SimulationOptions {
   idpUrl?: string;
   /** What the `usage` scenario needs; without it `usage` cannot run (and `all` leaves it out). */
   usage?: UsageOptions;
+  /** What the `ops` scenario needs: the server's Redis, which it reads as ops-watch does; without it `ops` cannot run (and `all` leaves it out). */
+  ops?: { redisUrl: string };
   /** What the `api-product` scenario needs (issue 13); without it `api-product` cannot run (and `all` leaves it out). */
   gateway?: GatewayOptions;
 }

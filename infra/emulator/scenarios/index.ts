@@ -9,6 +9,7 @@ import { hostile } from './hostile';
 import { kit } from './kit';
 import { onDemand } from './onDemand';
 import { oneTime } from './oneTime';
+import { ops } from './ops';
 import { purchase } from './purchase';
 import { retryStorm } from './retryStorm';
 import { sso } from './sso';
@@ -33,6 +34,7 @@ export const SCENARIOS = {
   'api-product': apiProduct,
   kit,
   sso,
+  ops,
 } satisfies Record<string, Scenario>;
 
 /** A scenario name. */
@@ -50,16 +52,22 @@ export const USAGE_SCENARIO_NAMES: readonly ScenarioName[] = ['usage'];
 /** Scenarios that play the Agents gateway and need its key pair (`--gateway-key`); `all` runs them only when given. */
 export const GATEWAY_SCENARIO_NAMES: readonly ScenarioName[] = ['api-product'];
 
-/** The basic-interface scenarios (all but the kit, usage and gateway ones), in run order. */
-export const BASIC_SCENARIO_NAMES = SCENARIO_NAMES.filter((n) => !KIT_SCENARIO_NAMES.includes(n) && !USAGE_SCENARIO_NAMES.includes(n) && !GATEWAY_SCENARIO_NAMES.includes(n));
+/** Scenarios that read the server's Redis (`--ops-redis`); `all` runs them only when given, last. */
+export const OPS_SCENARIO_NAMES: readonly ScenarioName[] = ['ops'];
+
+/** The basic-interface scenarios (all but the kit, usage, gateway and ops ones), in run order. */
+export const BASIC_SCENARIO_NAMES = SCENARIO_NAMES.filter(
+  (n) => !KIT_SCENARIO_NAMES.includes(n) && !USAGE_SCENARIO_NAMES.includes(n) && !GATEWAY_SCENARIO_NAMES.includes(n) && !OPS_SCENARIO_NAMES.includes(n),
+);
 
 /**
  * What `all` runs: every basic scenario, the kit ones when a kit key is given, usage when its settings are,
- * api-product when a gateway key pair is.
+ * api-product when a gateway key pair is, ops when the server's Redis is.
  */
-export function allScenarios(withKitKey: boolean, withUsage = false, withGateway = false): ScenarioName[] {
+export function allScenarios(withKitKey: boolean, withUsage = false, withGateway = false, withOps = false): ScenarioName[] {
   return SCENARIO_NAMES.filter(
-    (n) => (withKitKey || !KIT_SCENARIO_NAMES.includes(n)) && (withUsage || !USAGE_SCENARIO_NAMES.includes(n)) && (withGateway || !GATEWAY_SCENARIO_NAMES.includes(n)),
+    (n) => (withKitKey || !KIT_SCENARIO_NAMES.includes(n)) && (withUsage || !USAGE_SCENARIO_NAMES.includes(n))
+      && (withGateway || !GATEWAY_SCENARIO_NAMES.includes(n)) && (withOps || !OPS_SCENARIO_NAMES.includes(n)),
   );
 }
 
