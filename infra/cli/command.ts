@@ -47,6 +47,27 @@ export function requireOption(values: Record<string, unknown>, name: string): st
   return v;
 }
 
+/**
+ * Parses `--limit`: a positive integer, `fallback` when it is not given.
+ * @throws UsageError
+ */
+export function parseLimit(text: string | undefined, fallback: number): number {
+  const limit = Number(text ?? fallback);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+  return limit;
+}
+
+/**
+ * Parses an instant given to `--<option>`: epoch ms (13 digits) or anything `Date.parse` reads (ISO).
+ * @throws UsageError naming the option and `expected`.
+ */
+export function parseInstant(text: string, option: string, expected = 'an ISO date/time or epoch ms'): number {
+  if (/^\d{13}$/.test(text)) return Number(text);
+  const t = Date.parse(text);
+  if (Number.isNaN(t)) throw new UsageError(`--${option}: expected ${expected}, got "${text.slice(0, 40)}"`);
+  return t;
+}
+
 /** The real process as a {@link CliIo}. */
 export function processIo(): CliIo {
   return {

@@ -25,19 +25,35 @@ export const RETRY_WINDOW_MS: Readonly<Record<string, number>> = {
   releaseInstance: HOUR_MS,
 };
 
+/** The longest retry window of any activity (ms): how far around a month the calls that decide it reach. */
+export const LONGEST_RETRY_WINDOW_MS = Math.max(...Object.values(RETRY_WINDOW_MS));
+
 /** The retry window of an activity; an activity the table does not name gets the shortest, 1 h. */
 export function retryWindowMs(activity: string): number {
   return RETRY_WINDOW_MS[activity] ?? HOUR_MS;
 }
 
+/** The China wall clock of an instant in ISO form (`YYYY-MM-DDTHH:mm:ss.sss`, then a `Z` that does not apply). */
+function chinaClock(ms: number): string {
+  return new Date(ms + CHINA_OFFSET_MS).toISOString();
+}
+
 /** `YYYY-MM` of an instant, China time. */
 export function chinaMonth(ms: number): string {
-  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 7);
+  return chinaClock(ms).slice(0, 7);
 }
 
 /** `YYYY-MM-DD` of an instant, China time. */
 export function chinaDay(ms: number): string {
-  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+  return chinaClock(ms).slice(0, 10);
+}
+
+/**
+ * An instant (epoch ms) as `YYYY-MM-DD HH:mm:ss` China time.
+ * @example chinaTime(Date.UTC(2026, 9, 31, 16, 30)) // '2026-11-01 00:30:00'
+ */
+export function chinaTime(ms: number): string {
+  return chinaClock(ms).slice(0, 19).replace('T', ' ');
 }
 
 /** The instants a China-time month covers: `[startMs, endMs)`. @throws RangeError for anything but `YYYY-MM`. */

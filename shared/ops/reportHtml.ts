@@ -5,9 +5,10 @@
  * included, so it opens the same from a mail attachment as from a file. Every value is escaped.
  * @module
  */
+import { chinaTime } from './calendar';
 import type { MonthReport } from './report';
 import { barChart, dayStrip, lineChart, type ChartPoint, type StripState } from './reportCharts';
-import { chinaTime, esc } from './reportEscape';
+import { esc } from './reportEscape';
 
 /**
  * The headline sentence.

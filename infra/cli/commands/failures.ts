@@ -2,7 +2,7 @@
  * `kg failures [--since ...]`: every answer that was not 000000, newest first.
  * @module
  */
-import { EXIT, parseCliArgs, UsageError, type CliCommand } from '../command';
+import { EXIT, parseCliArgs, parseInstant, parseLimit, type CliCommand } from '../command';
 import { storeFromEnv } from '../storeFromEnv';
 
 /** Parses `--since`: an ISO date/time, epoch ms, or a duration back from now (`90m`, `24h`, `7d`). */
@@ -12,10 +12,7 @@ export function parseSince(text: string, nowMs: number): number {
     const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 's' | 'm' | 'h' | 'd'];
     return nowMs - Number(rel[1]) * unit;
   }
-  if (/^\d{13}$/.test(text)) return Number(text);
-  const t = Date.parse(text);
-  if (Number.isNaN(t)) throw new UsageError(`--since: expected 24h, 7d, an ISO date or epoch ms, got "${text.slice(0, 40)}"`);
-  return t;
+  return parseInstant(text, 'since', '24h, 7d, an ISO date or epoch ms');
 }
 
 export const command: CliCommand = {
@@ -27,8 +24,7 @@ The marketplace retries failed calls, refunds orders whose creation keeps failin
 product with more than 5 failed orders a month: check this list before it does.`,
   run: async (args, io) => {
     const { values } = parseCliArgs(args, { since: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, redis: { type: 'string' } });
-    const limit = Number(values.limit ?? 200);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+    const limit = parseLimit(values.limit, 200);
     const sinceMs = values.since ? parseSince(values.since, Date.now()) : undefined;
     const store = storeFromEnv(io.env, values.redis);
     try {

@@ -5,15 +5,13 @@
  * @module
  */
 import { writeFileSync } from 'node:fs';
-import { chinaMonth, chinaMonthRange } from '../../../shared/ops/calendar';
+import { chinaMonth, chinaMonthRange, chinaTime } from '../../../shared/ops/calendar';
 import { collectCalls } from '../../../shared/ops/calls';
 import { buildMonthReport, DEAD_LETTERS_LISTED, reportRange, type MonthReport, type UsageInput } from '../../../shared/ops/report';
-import { chinaTime } from '../../../shared/ops/reportEscape';
 import { headline, reportHtml } from '../../../shared/ops/reportHtml';
-import type { Store } from '../../../shared/store/Store';
 import { usageLedgerFor } from '../../../shared/store/usageLedgerFor';
 import type { UsageLedger } from '../../../shared/store/UsageLedger';
-import { EXIT, parseCliArgs, UsageError, type CliCommand } from '../command';
+import { EXIT, parseCliArgs, parseInstant, UsageError, type CliCommand } from '../command';
 import { withStoreFromEnv } from '../storeFromEnv';
 
 const usage = `kg report [--month YYYY-MM] [--json] [--html FILE] [--now ISO|epoch-ms] [--redis URL]
@@ -28,15 +26,6 @@ latency, the slowest calls, kit sync failures and on-demand usage.
   --now T       the report as it stood at T (ISO date/time or epoch ms; default now)
 `;
 
-/** Parses `--now`: an ISO date/time or epoch ms. */
-function parseNow(text: string | undefined): number {
-  if (text === undefined) return Date.now();
-  if (/^\d{13}$/.test(text)) return Number(text);
-  const t = Date.parse(text);
-  if (Number.isNaN(t)) throw new UsageError(`--now: expected an ISO date/time or epoch ms, got "${text.slice(0, 40)}"`);
-  return t;
-}
-
 function checkMonth(month: string): string {
   try {
     chinaMonthRange(month);
@@ -46,17 +35,8 @@ function checkMonth(month: string): string {
   return month;
 }
 
-/** The usage ledger on the store's own connection, when that kind of store has one. */
-function ledgerOf(store: Store): UsageLedger | undefined {
-  try {
-    return usageLedgerFor(store);
-  } catch {
-    return undefined;
-  }
-}
-
-async function usageOf(ledger: UsageLedger | undefined): Promise<UsageInput | undefined> {
-  if (!ledger) return undefined;
+/** The usage ledger's figures (the CLI's store is always Redis, which has a ledger beside it). */
+async function usageOf(ledger: UsageLedger): Promise<UsageInput> {
   const [counts, deadLetters] = await Promise.all([ledger.counts(), ledger.deadLetters({ limit: DEAD_LETTERS_LISTED })]);
   return { counts, deadLetters };
 }
@@ -91,13 +71,12 @@ export const command: CliCommand = {
     const { values } = parseCliArgs(args, {
       month: { type: 'string' }, json: { type: 'boolean' }, html: { type: 'string' }, now: { type: 'string' }, redis: { type: 'string' },
     });
-    const nowMs = parseNow(values.now);
+    const nowMs = values.now === undefined ? Date.now() : parseInstant(values.now, 'now');
     const month = checkMonth(values.month ?? chinaMonth(nowMs));
     if (values.html === '') throw new UsageError('--html needs a file name');
     const report = await withStoreFromEnv(io.env, values.redis, async (store) => {
       const calls = await collectCalls(store, { ...reportRange(month, nowMs), audits: 'all' });
-      const usageInput = await usageOf(ledgerOf(store));
-      return buildMonthReport({ calls, nowMs, month, ...(usageInput ? { usage: usageInput } : {}) });
+      return buildMonthReport({ calls, nowMs, month, usage: await usageOf(usageLedgerFor(store)) });
     });
     if (values.html !== undefined) {
       try {
