@@ -99,6 +99,11 @@ function successEvent(a: AuditEntry, tag: string): CallEvent {
   return e;
 }
 
+/** Whether a call's function (`CallEvent.fn`) is one of the 联营 kit's. */
+export function isKitFunction(fn: string): boolean {
+  return fn === 'kit' || Object.hasOwn(KIT_FUNCTIONS, fn);
+}
+
 /** Kit tenants' records are `t:`/`tt:` (the kit function of the activity); everything else a call audits is an instance (produce). */
 function functionOf(tag: string, activity: string): string {
   if (!tag.startsWith('t:') && !tag.startsWith('tt:')) return 'produce';

@@ -28,11 +28,11 @@
  * @module
  */
 import { RESULT } from '../core/resultCodes';
-import { KIT_FUNCTIONS } from '../kit/routes';
 import type { StoredUsage } from '../store/UsageLedger';
-import { chinaMonth, chinaMonthRange } from './calendar';
-import type { CallEvent } from './calls';
+import { chinaMonth, chinaMonthRange, LONGEST_RETRY_WINDOW_MS } from './calendar';
+import { isKitFunction, type CallEvent } from './calls';
 import { orderLineOutcomes, type OrderLineOutcome } from './orderLines';
+import { noSquareBrackets } from './sinks/alert';
 
 /** Every kind of condition. */
 export type ConditionKind =
@@ -106,15 +106,13 @@ export const KIT_FORWARD_FAILURES = 3;
 export const KIT_FORWARD_WINDOW_MS = HOUR_MS;
 /** How far back the dial-test rule looks (ms): two days of dial tests, twice a day. */
 export const DIAL_TEST_LOOKBACK_MS = 48 * HOUR_MS;
-/** The longest retry window (ms): a line failing this long before the month began can still close in it. */
-const LONGEST_WINDOW_MS = 3 * HOUR_MS;
 /** Items named in one message. */
 const SAMPLE = 3;
 
 /** Where the watch starts reading calls for an observation at `nowMs` (epoch ms). */
 export function observationStart(nowMs: number): number {
   const month = chinaMonthRange(chinaMonth(nowMs));
-  return Math.min(month.startMs - LONGEST_WINDOW_MS, nowMs - DIAL_TEST_LOOKBACK_MS);
+  return Math.min(month.startMs - LONGEST_RETRY_WINDOW_MS, nowMs - DIAL_TEST_LOOKBACK_MS);
 }
 
 /**
@@ -147,7 +145,6 @@ export function storeUnreachable(errorName: string): Condition {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const noBrackets = (text: string) => text.replace(/\[/g, '(').replace(/\]/g, ')');
 
 function failedOrders(outcomes: readonly OrderLineOutcome[], nowMs: number): Condition[] {
   const month = chinaMonth(nowMs);
@@ -160,7 +157,7 @@ function failedOrders(outcomes: readonly OrderLineOutcome[], nowMs: number): Con
       return {
         id: `order-failed:${l.orderId}/${l.orderLineId}/${l.activity}`,
         kind: 'order-failed' as const,
-        message: noBrackets(`Order ${line}: ${l.activity} failed ${l.attempts} time(s) since ${iso(l.firstFailedAt)} and no retry succeeded within its window (ended ${iso(l.windowEndsAt)}); ${after}, and it counts as a failed order of ${l.month}. Last answer ${l.resultCode}${l.reason ? ` (${l.reason})` : ''}.`),
+        message: noSquareBrackets(`Order ${line}: ${l.activity} failed ${l.attempts} time(s) since ${iso(l.firstFailedAt)} and no retry succeeded within its window (ended ${iso(l.windowEndsAt)}); ${after}, and it counts as a failed order of ${l.month}. Last answer ${l.resultCode}${l.reason ? ` (${l.reason})` : ''}.`),
       };
     });
 }
@@ -185,16 +182,12 @@ function dialTestsFailing(calls: readonly CallEvent[], nowMs: number): Condition
   return {
     id: 'dial-tests-failing',
     kind: 'dial-tests-failing',
-    message: noBrackets(`The last two dial-test calls (testFlag 1) failed: ${text}. After 5 days of failing dial tests the marketplace freezes trading and hides the product.`),
+    message: noSquareBrackets(`The last two dial-test calls (testFlag 1) failed: ${text}. After 5 days of failing dial tests the marketplace freezes trading and hides the product.`),
   };
 }
 
-function isKitCall(c: CallEvent): boolean {
-  return c.fn === 'kit' || Object.hasOwn(KIT_FUNCTIONS, c.fn);
-}
-
 function kitForwardFailing(calls: readonly CallEvent[], nowMs: number): Condition | undefined {
-  const recent = calls.filter((c) => isKitCall(c) && c.at > nowMs - KIT_FORWARD_WINDOW_MS && c.at <= nowMs);
+  const recent = calls.filter((c) => isKitFunction(c.fn) && c.at > nowMs - KIT_FORWARD_WINDOW_MS && c.at <= nowMs);
   const failures = recent.filter((c) => !c.ok && (c.reason ?? '').startsWith('KitForwardError'));
   const latest = failures.at(-1);
   if (!latest || failures.length < KIT_FORWARD_FAILURES) return undefined;
@@ -203,7 +196,7 @@ function kitForwardFailing(calls: readonly CallEvent[], nowMs: number): Conditio
   return {
     id: 'kit-forward-failing',
     kind: 'kit-forward-failing',
-    message: noBrackets(`${failures.length} kit call(s) in the last hour failed because KG_KIT_FORWARD_URL did not take the change (latest ${latest.fn} at ${iso(latest.at)}; tenants ${tenants.slice(0, SAMPLE).join(', ')}${tenants.length > SAMPLE ? ', ...' : ''}); each answered 000005 and the marketplace retries them.`),
+    message: noSquareBrackets(`${failures.length} kit call(s) in the last hour failed because KG_KIT_FORWARD_URL did not take the change (latest ${latest.fn} at ${iso(latest.at)}; tenants ${tenants.slice(0, SAMPLE).join(', ')}${tenants.length > SAMPLE ? ', ...' : ''}); each answered 000005 and the marketplace retries them.`),
   };
 }
 
@@ -213,7 +206,7 @@ function usagePushStuck(overdue: readonly StoredUsage[]): Condition | undefined 
   return {
     id: 'usage-push-stuck',
     kind: 'usage-push-stuck',
-    message: noBrackets(`${overdue.length}${overdue.length >= 100 ? '+' : ''} usage record(s) have waited more than 2 h for usage-push (oldest ${first.meteringSn} of instance ${first.instanceId}, recorded ${iso(first.recordedAt)}); check the usage-push log and the open-API settings.`),
+    message: noSquareBrackets(`${overdue.length}${overdue.length >= 100 ? '+' : ''} usage record(s) have waited more than 2 h for usage-push (oldest ${first.meteringSn} of instance ${first.instanceId}, recorded ${iso(first.recordedAt)}); check the usage-push log and the open-API settings.`),
   };
 }
 
@@ -225,7 +218,7 @@ function provisioningStuck(instances: readonly ProvisioningInstance[], nowMs: nu
   return {
     id: 'provisioning-stuck',
     kind: 'provisioning-stuck',
-    message: noBrackets(`${stuck.length} instance(s) still PROVISIONING more than ${Math.round(stuckMs / 60_000)} min after the purchase (oldest ${first.instanceId}, order ${first.orderId}, since ${iso(first.since)}); the marketplace retries newInstance for 3 h only.`),
+    message: noSquareBrackets(`${stuck.length} instance(s) still PROVISIONING more than ${Math.round(stuckMs / 60_000)} min after the purchase (oldest ${first.instanceId}, order ${first.orderId}, since ${iso(first.since)}); the marketplace retries newInstance for 3 h only.`),
   };
 }
 
@@ -234,6 +227,6 @@ function reconcileMismatch(summary: ReconcileSummary | undefined): Condition | u
   return {
     id: 'reconcile-mismatch',
     kind: 'reconcile-mismatch',
-    message: noBrackets(`The reconciliation of ${iso(summary.at)} found ${summary.findings} difference(s) between our instances and the marketplace's orders (${summary.checked} checked): ${summary.sample.slice(0, SAMPLE).join('; ')}${summary.findings > SAMPLE ? '; ...' : ''}.`),
+    message: noSquareBrackets(`The reconciliation of ${iso(summary.at)} found ${summary.findings} difference(s) between our instances and the marketplace's orders (${summary.checked} checked): ${summary.sample.slice(0, SAMPLE).join('; ')}${summary.findings > SAMPLE ? '; ...' : ''}.`),
   };
 }

@@ -16,17 +16,14 @@
  */
 import { KIT_FUNCTIONS } from '../kit/routes';
 import type { DeadLetter, UsageCount } from '../store/UsageLedger';
-import { chinaDay, chinaDaysBetween, chinaMonth, chinaMonthRange, DELISTING_LIMIT, RETRY_WINDOW_MS } from './calendar';
-import type { CallEvent } from './calls';
+import { chinaDay, chinaDaysBetween, chinaMonth, chinaMonthRange, DELISTING_LIMIT, LONGEST_RETRY_WINDOW_MS } from './calendar';
+import { isKitFunction, type CallEvent } from './calls';
 import { orderLineOutcomes, type OrderLineOutcome } from './orderLines';
 import { dialTests, DIAL_FREEZE_DAYS, type DialTests } from './reportDialTests';
 import { figuresPerDay, latencyByActivity, slowestCalls, type DayFigures, type LatencyRow, type SlowCall } from './reportLatency';
 
 export type { DialDay, DialTests } from './reportDialTests';
 export type { DayFigures, LatencyRow, SlowCall } from './reportLatency';
-
-/** The longest retry window of any activity (ms): how far around the month the calls are read. */
-export const LONGEST_RETRY_WINDOW_MS = Math.max(...Object.values(RETRY_WINDOW_MS));
 
 /** Dead letters a report lists. */
 export const DEAD_LETTERS_LISTED = 20;
@@ -219,10 +216,6 @@ export function reportDays(month: string, nowMs: number): string[] {
   const { startMs, endMs } = chinaMonthRange(month);
   if (nowMs < startMs) return [];
   return chinaDaysBetween(chinaDay(startMs), chinaDay(Math.min(nowMs, endMs - 1)));
-}
-
-function isKitFunction(fn: string): boolean {
-  return fn === 'kit' || Object.hasOwn(KIT_FUNCTIONS, fn);
 }
 
 /** A kit call refused before its body was read is `unknown`: its function names the activity. */

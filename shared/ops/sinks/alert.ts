@@ -4,6 +4,8 @@
  * and remembering what was sent, is shared/ops/alertState.ts.
  * @module
  */
+import { ConfigError } from '../../core/errors';
+import { isLoopbackHost } from '../../platform/loopback';
 
 /** A condition appeared (`raised`) or went away (`cleared`). */
 export type AlertState = 'raised' | 'cleared';
@@ -41,6 +43,29 @@ export class SinkError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.retryable = options.retryable;
   }
+}
+
+/** Square brackets as parentheses: SMS subscribers of SMN refuse brackets, so no alert text carries them. */
+export function noSquareBrackets(text: string): string {
+  return text.replace(/\[/g, '(').replace(/\]/g, ')');
+}
+
+/**
+ * Reads the URL setting `name` of a sink: absolute, https (http only for a loopback host). The error names the
+ * setting, never the URL (a webhook URL often carries a token).
+ * @throws ConfigError
+ */
+export function sinkUrl(raw: string, name: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`invalid setting ${name}: not an absolute URL`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new ConfigError(`invalid setting ${name}: https is required (http only for a loopback host)`);
+  }
+  return url;
 }
 
 /** Whether an HTTP status means "try again" (408, 429, 5xx) rather than "refused". */

@@ -11,8 +11,7 @@
  * @module
  */
 import { ConfigError } from '../../core/errors';
-import { isLoopbackHost } from '../../platform/loopback';
-import { postOnce, type Alert, type AlertSink } from './alert';
+import { noSquareBrackets, postOnce, sinkUrl, type Alert, type AlertSink } from './alert';
 
 /** The parts of a topic URN. */
 export interface TopicUrn {
@@ -49,15 +48,7 @@ export function parseTopicUrn(urn: string): TopicUrn {
  */
 export function smnEndpoint(topic: TopicUrn, override?: string): string {
   if (override === undefined || override === '') return `https://smn.${topic.region}.myhuaweicloud.com`;
-  let url: URL;
-  try {
-    url = new URL(override);
-  } catch {
-    throw new ConfigError('invalid setting KG_ALERT_SMN_ENDPOINT: not an absolute URL');
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw new ConfigError('invalid setting KG_ALERT_SMN_ENDPOINT: https is required (http only for a loopback host)');
-  }
+  const url = sinkUrl(override, 'KG_ALERT_SMN_ENDPOINT');
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
     throw new ConfigError('invalid setting KG_ALERT_SMN_ENDPOINT: a base URL without user, query or fragment');
   }
@@ -69,16 +60,11 @@ export function publishUrl(endpoint: string, topic: TopicUrn): string {
   return `${endpoint}/v2/${topic.projectId}/notifications/topics/${topic.urn}/publish`;
 }
 
-/** SMS subscribers refuse square brackets: they become parentheses. */
-function smsSafe(text: string): string {
-  return text.replace(/\[/g, '(').replace(/\]/g, ')');
-}
-
 /** The publish body of an alert: `{"subject": ..., "message": ...}`, compact JSON. */
 export function smnPublishBody(alert: Alert): string {
-  let subject = smsSafe(`KooGallery ops-watch ${alert.state}: ${alert.kind}`);
+  let subject = noSquareBrackets(`KooGallery ops-watch ${alert.state}: ${alert.kind}`);
   while (Buffer.byteLength(subject, 'utf8') > MAX_SUBJECT_BYTES) subject = subject.slice(0, -1);
-  const text = smsSafe(`${alert.message}\n\ncondition: ${alert.id}\nstate: ${alert.state}\nat: ${new Date(alert.at).toISOString()}\ndelivery: ${alert.deliveryId}`);
+  const text = noSquareBrackets(`${alert.message}\n\ncondition: ${alert.id}\nstate: ${alert.state}\nat: ${new Date(alert.at).toISOString()}\ndelivery: ${alert.deliveryId}`);
   return JSON.stringify({ subject, message: text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…` : text });
 }
 

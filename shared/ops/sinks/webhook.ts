@@ -18,9 +18,8 @@
  * @module
  */
 import { ConfigError } from '../../core/errors';
-import { isLoopbackHost } from '../../platform/loopback';
 import { hmacSha256 } from '../../security/hmac';
-import { postOnce, type Alert, type AlertSink } from './alert';
+import { postOnce, sinkUrl, type Alert, type AlertSink } from './alert';
 
 /** Header names of a webhook delivery. */
 export const ALERT_HEADERS = { timestamp: 'x-kg-timestamp', signature: 'x-kg-signature', deliveryId: 'x-kg-delivery-id' } as const;
@@ -53,16 +52,7 @@ export function webhookBody(alert: Alert): string {
  * @throws ConfigError
  */
 export function webhookUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError('invalid setting KG_ALERT_WEBHOOK: not an absolute URL');
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw new ConfigError('invalid setting KG_ALERT_WEBHOOK: https is required (http only for a loopback host)');
-  }
-  return url.href;
+  return sinkUrl(raw, 'KG_ALERT_WEBHOOK').href;
 }
 
 /** Options of {@link createWebhookSink}. */
