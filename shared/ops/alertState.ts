@@ -176,10 +176,10 @@ export function settleAlerts(current: AlertRecord, results: readonly SendResult[
 }
 
 /** The state as a record of the store, written with compare-and-set (shared/callback/transact.ts). */
-export function storeAlertBackend(store: Store, clock: () => number = Date.now, tag: string = ALERT_TAG): AlertStateBackend {
+export function storeAlertBackend(store: Store, clock: () => number = Date.now): AlertStateBackend {
   return {
     update: <T>(change: (current: AlertRecord) => StateChange<T>, summary: string) =>
-      transact<AlertRecord, T>({ store, tag }, (current) => {
+      transact<AlertRecord, T>({ store, tag: ALERT_TAG }, (current) => {
         const { next, changed, result } = change(normalise(current.record));
         if (!changed) return { kind: 'done', result };
         return { kind: 'commit', next, audit: { at: clock(), activity: 'ops-watch', resultCode: 'alerts', detail: summary.slice(0, 300) }, result };

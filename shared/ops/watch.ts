@@ -15,7 +15,7 @@ import {
 } from './alertState';
 import { activeConditions, storeUnreachable, type Condition, type ConditionSettings, type ReconcileSummary } from './conditions';
 import { fileAlertBackend } from './localAlertState';
-import { claimNightly, finishNightly, nightlyDue, readNightly } from './nightlyRun';
+import { claimNightly, finishNightly } from './nightlyRun';
 import { observe } from './observe';
 import type { AlertSink, AlertState, SinkName } from './sinks/alert';
 import { DEFAULT_SEND_POLICY, deliver, type SendPolicy } from './sinks/deliver';
@@ -184,7 +184,7 @@ async function sendAll(claimed: readonly OutboxEntry[], sinks: readonly AlertSin
 /** The daily reconciliation, when due (or forced), its summary kept for the `reconcile-mismatch` rule. */
 async function nightly(deps: WatchDeps, nowMs: number, force: boolean, report: WatchReport): Promise<void> {
   try {
-    if (!force && !nightlyDue(await readNightly(deps.store), nowMs)) return;
+    // One read when it is not due: the claim's own read decides, and writes only when it claims.
     if (!(await claimNightly(deps.store, nowMs, force))) return;
     if (!deps.reconcile) {
       report.reconcile = { ran: false, reason: 'the open API is not configured (KG_OPENAPI_AK, KG_OPENAPI_SK)' };

@@ -11,6 +11,7 @@ import type { Store } from '../store/Store';
 import type { UsageLedger } from '../store/UsageLedger';
 import { usageLedgerFor } from '../store/usageLedgerFor';
 import { defaultLocalStatePath } from './localAlertState';
+import type { ReconcileReport } from './reconcile';
 import type { AlertSink } from './sinks/alert';
 import type { SendPolicy } from './sinks/deliver';
 import { SINK_READERS } from './sinks/fromConfig';
@@ -75,24 +76,42 @@ export function buildWatchDeps(config: Config, store: Store, logger: Logger, opt
   };
 }
 
-/**
- * The reconciliation of shared/ops/reconcile.ts bound to the open API, or undefined without KG_OPENAPI_AK/SK.
- * The open-API client, and with it the SDK signer, is loaded only when it runs.
- */
+/** The reconciliation bound to the open API, or undefined without KG_OPENAPI_AK/SK. */
 function reconcileRunner(config: Config, store: Store, clock: () => number, logger: Logger, budgetMs: number): (() => Promise<ReconcileOutcome>) | undefined {
   if (!config.KG_OPENAPI_AK || !config.KG_OPENAPI_SK) return undefined;
-  return async () => {
-    const [{ reconcile }, { openApiClientFrom }, { queryOrder }] = await Promise.all([
-      import('./reconcile'), import('../marketplace/fromConfig'), import('../marketplace/orderQuery'),
-    ]);
-    const client = openApiClientFrom(config, logger);
-    return reconcile({
-      store,
-      queryOrder: (orderId, orderLineId, signal) => queryOrder(client, orderId, orderLineId, signal),
-      clock,
-      graceMs: config.KG_RECONCILE_GRACE_HOURS * HOUR_MS,
-      stuckMs: config.KG_STUCK_PROVISIONING_MINUTES * MINUTE_MS,
-      deadline: clock() + budgetMs,
-    });
-  };
+  return () => reconcileWithOpenApi(config, store, { clock, logger, deadline: clock() + budgetMs });
+}
+
+/** Options of {@link reconcileWithOpenApi}. */
+export interface OpenApiReconcileOptions {
+  clock: () => number;
+  logger?: Logger;
+  /** Epoch ms, by `clock`, after which no order query starts. */
+  deadline?: number;
+  /** Most instances checked. */
+  limit?: number;
+}
+
+/**
+ * One reconciliation (shared/ops/reconcile.ts) against the open API of KG_OPENAPI_*, with the thresholds
+ * KG_RECONCILE_GRACE_HOURS and KG_STUCK_PROVISIONING_MINUTES. The open-API client, and with it the SDK signer,
+ * is loaded only when it runs.
+ * @throws ConfigError naming KG_OPENAPI_AK or KG_OPENAPI_SK when one is missing.
+ * @example
+ * const report = await reconcileWithOpenApi(config, store, { clock: Date.now });
+ */
+export async function reconcileWithOpenApi(config: Config, store: Store, options: OpenApiReconcileOptions): Promise<ReconcileReport> {
+  const [{ reconcile }, { openApiClientFrom }, { queryOrder }] = await Promise.all([
+    import('./reconcile'), import('../marketplace/fromConfig'), import('../marketplace/orderQuery'),
+  ]);
+  const client = openApiClientFrom(config, options.logger);
+  return reconcile({
+    store,
+    queryOrder: (orderId, orderLineId, signal) => queryOrder(client, orderId, orderLineId, signal),
+    clock: options.clock,
+    graceMs: config.KG_RECONCILE_GRACE_HOURS * HOUR_MS,
+    stuckMs: config.KG_STUCK_PROVISIONING_MINUTES * MINUTE_MS,
+    ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+  });
 }

@@ -4,15 +4,11 @@
  * changes no instance.
  * @module
  */
-import { openApiClientFrom } from '../../../shared/marketplace/fromConfig';
-import { queryOrder } from '../../../shared/marketplace/orderQuery';
-import { reconcile, type ReconcileReport } from '../../../shared/ops/reconcile';
+import { DEFAULT_RECONCILE_LIMIT, type ReconcileReport } from '../../../shared/ops/reconcile';
+import { reconcileWithOpenApi } from '../../../shared/ops/watchDeps';
 import { loadConfig, settingSource } from '../../../shared/platform/config';
-import { EXIT, parseCliArgs, UsageError, type CliCommand } from '../command';
+import { EXIT, parseCliArgs, parseLimit, type CliCommand } from '../command';
 import { withStoreFromEnv } from '../storeFromEnv';
-
-const HOUR_MS = 3_600_000;
-const MINUTE_MS = 60_000;
 
 /** The human form of a report: one row per finding, then the counts and any error samples. */
 export function formatReport(report: ReconcileReport): string {
@@ -49,18 +45,9 @@ Exit status: 0 every instance checked and nothing found; 1 findings, or queries 
 samples) or a run cut short, so not everything could be checked; 2 bad arguments.`,
   run: async (args, io) => {
     const { values } = parseCliArgs(args, { json: { type: 'boolean' }, redis: { type: 'string' }, limit: { type: 'string' } });
-    const limit = values.limit === undefined ? undefined : Number(values.limit);
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit must be a positive integer');
+    const limit = parseLimit(values.limit, DEFAULT_RECONCILE_LIMIT);
     const config = loadConfig(settingSource(io.env));
-    const client = openApiClientFrom(config);
-    const report = await withStoreFromEnv(io.env, values.redis, (store) => reconcile({
-      store,
-      queryOrder: (orderId, orderLineId, signal) => queryOrder(client, orderId, orderLineId, signal),
-      clock: Date.now,
-      graceMs: config.KG_RECONCILE_GRACE_HOURS * HOUR_MS,
-      stuckMs: config.KG_STUCK_PROVISIONING_MINUTES * MINUTE_MS,
-      ...(limit !== undefined ? { limit } : {}),
-    }));
+    const report = await withStoreFromEnv(io.env, values.redis, (store) => reconcileWithOpenApi(config, store, { clock: Date.now, limit }));
     io.out(values.json ? `${JSON.stringify(report)}\n` : formatReport(report));
     return report.findings.length === 0 && report.errors === 0 && report.stopped === undefined ? EXIT.ok : EXIT.failed;
   },
