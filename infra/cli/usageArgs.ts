@@ -4,6 +4,7 @@
  * KG_OPENAPI_ENDPOINT names) and how long to wait for the server's usage-push.
  * @module
  */
+import { isLoopbackHost } from '../../shared/platform/loopback';
 import { UsageError } from './command';
 import type { UsageOptions } from '../emulator/context';
 
@@ -32,8 +33,6 @@ export const USAGE_ARG_HELP = `  --ingest-key KEY     the usage ingestion key (d
   --push-wait MS       how long usage waits for the server's usage-push to deliver the records and to
                        query the orders (default ${DEFAULT_PUSH_WAIT_MS}; the deployed timer runs every 10 minutes)
                        (usage runs under "all" only when its ingest key and open API are given)`;
-
-const LOOPBACK = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/i;
 
 function httpUrl(value: string, name: string): URL {
   let url: URL;
@@ -71,7 +70,7 @@ export function usageSettings(values: UsageValues, env: NodeJS.ProcessEnv): { se
     const sk = values['openapi-sk'] ?? env.KG_OPENAPI_SK;
     if (!endpoint) return { missing: 'no open API: --openapi URL, or KG_OPENAPI_ENDPOINT (loopback http://) to start a fake on' };
     const url = httpUrl(endpoint, 'openapi (KG_OPENAPI_ENDPOINT)');
-    if (url.protocol !== 'http:' || !LOOPBACK.test(url.hostname)) return { missing: `KG_OPENAPI_ENDPOINT ${url.origin} is not a loopback http:// address a fake can listen on (give --openapi URL)` };
+    if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname)) return { missing: `KG_OPENAPI_ENDPOINT ${url.origin} is not a loopback http:// address a fake can listen on (give --openapi URL)` };
     if (!ak || !sk) return { missing: 'the fake open API needs the AK/SK the server signs with (--openapi-ak/--openapi-sk or KG_OPENAPI_AK/KG_OPENAPI_SK)' };
     base.startOpenApi = { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80), ak, sk };
   }

@@ -7,7 +7,7 @@ import { listTenants, readTenant, type TenantListEntry } from '../../../shared/k
 import type { DepartmentView, TenantView } from '../../../shared/kit/view';
 import { tenantTag } from '../../../shared/store/keys';
 import type { AuditEntry } from '../../../shared/store/Store';
-import { EXIT, parseCliArgs, requireOption, UsageError, type CliCommand, type CliIo } from '../command';
+import { EXIT, parseCliArgs, parseLimit, requireOption, UsageError, type CliCommand, type CliIo } from '../command';
 import { withStoreFromEnv } from '../storeFromEnv';
 
 const usage = `usage:
@@ -170,8 +170,7 @@ async function audit(args: string[], io: CliIo): Promise<number> {
   });
   const tenantId = requireOption(values, 'tenant');
   const test = values.test === true;
-  const limit = Number(values.limit ?? 100);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+  const limit = parseLimit(values.limit, 100);
   return withStoreFromEnv(io.env, values.redis, async (store) => {
     const entries = await store.listAudit(tenantTag(tenantId, test), limit);
     if (values.json) {

@@ -4,7 +4,7 @@
  */
 import type { InstanceRecord } from '../../../shared/lifecycle/types';
 import { instanceTag } from '../../../shared/store/keys';
-import { EXIT, parseCliArgs, UsageError, type CliCommand } from '../command';
+import { EXIT, parseCliArgs, parseLimit, UsageError, type CliCommand } from '../command';
 import { storeFromEnv } from '../storeFromEnv';
 
 export const command: CliCommand = {
@@ -18,8 +18,7 @@ Every call leaves an audit line (when, activity, result code, order, request id)
     const { values, positionals } = parseCliArgs(args, { limit: { type: 'string' }, json: { type: 'boolean' }, redis: { type: 'string' } }, true);
     const id = positionals[0];
     if (!id || positionals.length > 1) throw new UsageError('expected exactly one instanceId');
-    const limit = Number(values.limit ?? 100);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+    const limit = parseLimit(values.limit, 100);
     const store = storeFromEnv(io.env, values.redis);
     try {
       const tag = instanceTag(id);

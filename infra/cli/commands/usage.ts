@@ -11,7 +11,7 @@ import { buildUsagePushDeps } from '../../../shared/usage/pushHandler';
 import { runUsagePush, type UsagePushReport } from '../../../shared/usage/push';
 import { isoOfWire } from '../../../shared/usage/record';
 import { ingestUsage, MAX_RECORDS_PER_CALL } from '../../../shared/usage/recordUsage';
-import { EXIT, parseCliArgs, UsageError, type CliCommand, type CliIo } from '../command';
+import { EXIT, parseCliArgs, parseLimit, UsageError, type CliCommand, type CliIo } from '../command';
 import { withStoreFromEnv } from '../storeFromEnv';
 
 const usage = `kg usage <command> [options]      (Redis from KG_REDIS_URL / KG_REDIS_CLUSTER_NODES, or --redis URL)
@@ -123,8 +123,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>
 
   async 'dead-letters'(args, io) {
     const { values } = parseCliArgs(args, { limit: { type: 'string' }, json: { type: 'boolean' }, redis: { type: 'string' } });
-    const limit = Number(values.limit ?? 200);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+    const limit = parseLimit(values.limit, 200);
     return withStoreFromEnv(io.env, values.redis, async (store) => {
       const list = await usageLedgerFor(store).deadLetters({ limit });
       if (values.json) io.out(`${JSON.stringify(list)}\n`);

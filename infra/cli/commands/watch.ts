@@ -10,7 +10,7 @@ import { buildWatchDeps } from '../../../shared/ops/watchDeps';
 import { loadConfig, settingSource } from '../../../shared/platform/config';
 import { silentLogger } from '../../../shared/platform/logger';
 import { EXIT, parseCliArgs, UsageError, type CliCommand } from '../command';
-import { storeFromEnv } from '../storeFromEnv';
+import { withStoreFromEnv } from '../storeFromEnv';
 
 /** The human form of a report. */
 export function formatWatchReport(report: WatchReport, sinkErrors: readonly string[] = []): string {
@@ -51,15 +51,12 @@ wrong or Redis could not be read; 2 bad arguments.`,
     if (!values.once) throw new UsageError('kg watch runs one watch: pass --once (the deployed ops-watch runs every 5 minutes)');
     const env = values.redis ? { ...io.env, KG_REDIS_URL: values.redis } : io.env;
     const config = loadConfig(settingSource(env));
-    const store = storeFromEnv(io.env, values.redis);
-    try {
+    return withStoreFromEnv(io.env, values.redis, async (store) => {
       const { deps, sinkErrors } = buildWatchDeps(config, store, silentLogger);
       const report = await runWatch(deps, Date.now(), { reconcile: values.reconcile ? 'force' : 'off' });
       io.out(values.json ? `${JSON.stringify({ ...report, sinkErrors })}\n` : formatWatchReport(report, sinkErrors));
       const troubled = report.failed.length > 0 || report.errors.length > 0 || sinkErrors.length > 0 || report.store === 'unreachable';
       return troubled ? EXIT.failed : EXIT.ok;
-    } finally {
-      await store.close().catch(() => undefined);
-    }
+    });
   },
 };
