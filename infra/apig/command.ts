@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasPlaceholder, resolveDeployment } from '../build/deploySettings';
+import { hasPlaceholder, hasTemplatePlaceholder, resolveDeployment } from '../build/deploySettings';
 import { listFunctionNames } from '../build/functionNames';
 import { projectRoot } from '../build/projectRoot';
 import { EXIT, parseCliArgs, requireOption, UsageError, type CliCommand } from '../cli/command';
@@ -47,7 +47,7 @@ function syamlVars(root: string): (name: string) => string | undefined {
   }
   return (name) => {
     const v = vars[name];
-    return v === undefined || v === '' || hasPlaceholder(v) || /<[^>]*>/.test(v) ? undefined : v;
+    return v === undefined || v === '' || hasPlaceholder(v) || hasTemplatePlaceholder(v) ? undefined : v;
   };
 }
 

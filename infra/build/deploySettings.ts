@@ -71,6 +71,11 @@ function expand(raw: string, vars: Record<string, string>, env: NodeJS.ProcessEn
   return { value: missingEnv ? undefined : value, sources, unresolved };
 }
 
+/** True when `value` still holds a template placeholder such as `<your-project-id>` (the s.yaml template's). */
+export function hasTemplatePlaceholder(value: string): boolean {
+  return /<[^>]*>/.test(value);
+}
+
 /** True when `value` still holds a Serverless Devs reference (`${...}`) after resolution. */
 export function hasPlaceholder(value: string): boolean {
   return /\$\{[^}]*\}/.test(value);

@@ -66,7 +66,7 @@ export function deployCalls(service: string, syamlPath: string, version: string)
     // update it does not wait for, so a new function could otherwise start without its secrets.
     [service, 'deploy', '--type', 'config', ...t],
     [service, 'version', 'publish', '--version-name', version, '--description', `kg deploy ${version}`, ...t],
-    [service, 'alias', 'publish', '--alias-name', LIVE_ALIAS, '--version-name', version, ...t],
+    aliasCall(service, syamlPath, version),
   ];
 }
 

@@ -7,12 +7,10 @@
  * @module
  */
 import { loadConfig } from '../../../shared/platform/config';
-import { hasPlaceholder, settingLookup, type ResolvedDeployment } from '../deploySettings';
+import { hasPlaceholder, hasTemplatePlaceholder, settingLookup, type ResolvedDeployment } from '../deploySettings';
 import { checkConfig } from './configChecks';
 import { error, ok, type Finding } from './finding';
 import { checkProductionUrl } from './productionUrl';
-
-const TEMPLATE_PLACEHOLDER = /<[^>]*>/;
 
 /** Which services a finding concerns: "all functions" or their names. */
 function whichOf(names: string[], total: number): string {
@@ -49,7 +47,7 @@ export function checkResolvedSettings(d: ResolvedDeployment): Finding[] {
     }
   }
   for (const [k, v] of Object.entries(d.vars)) {
-    if (TEMPLATE_PLACEHOLDER.test(v)) {
+    if (hasTemplatePlaceholder(v)) {
       out.push(error('vars', `s.yaml vars.${k} still holds the template placeholder`, `set vars.${k} in the merchant block of s.yaml (docs/deploy.md says where to find each id)${k.startsWith('lts') ? '; an empty value deploys without LTS logs' : ''}`));
     }
   }
