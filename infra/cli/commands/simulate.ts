@@ -10,7 +10,7 @@ import { progressPrinter } from '../../emulator/progress';
 import { formatReport } from '../../emulator/report';
 import { DEFAULTS, runSimulation } from '../../emulator/runner';
 import { readRsaPublicKey } from '../../emulator/rsaOaep';
-import { GATEWAY_SCENARIO_NAMES, KIT_SCENARIO_NAMES, SCENARIO_NAMES, USAGE_SCENARIO_NAMES, allScenarios, isScenarioName, type ScenarioName } from '../../emulator/scenarios/index';
+import { GATEWAY_SCENARIO_NAMES, KIT_SCENARIO_NAMES, OPS_SCENARIO_NAMES, SCENARIO_NAMES, USAGE_SCENARIO_NAMES, allScenarios, isScenarioName, type ScenarioName } from '../../emulator/scenarios/index';
 import { parseGatewayKeyPair } from '../../emulator/gatewayJwt';
 import { USAGE_ARG_HELP, USAGE_ARG_OPTIONS, usageSettings } from '../usageArgs';
 
@@ -53,6 +53,9 @@ ${USAGE_ARG_HELP}
   --gateway-header H   the header carrying the JWT (default Authorization, as "Bearer <jwt>"; another
                        header gets the bare token), as KG_GATEWAY_AUTH_HEADER says
   --api-path PATH      the API product's path under --url (default /v1/chat/completions)
+  --ops-redis URL      the server's Redis (its KG_REDIS_URL): scenario ops plays a failed order, a recovered
+                       one and failing dial tests, then judges that Redis with ops-watch's rules (reads only);
+                       "all" runs it only when given
   --json               print one JSON report on stdout instead of the table
 
 Exit status: 0 all steps passed, 1 any step did not, 2 bad arguments.
@@ -65,14 +68,14 @@ function positiveInt(value: unknown, name: string, fallback: number, min = 1): n
   return n;
 }
 
-function scenarioList(raw: string | undefined, v1: boolean, withKitKey: boolean, usageMissing?: string, withGateway = false): ScenarioName[] {
+function scenarioList(raw: string | undefined, v1: boolean, withKitKey: boolean, usageMissing?: string, withGateway = false, withOps = false): ScenarioName[] {
   const withUsage = usageMissing === undefined;
-  if (raw === undefined) return v1 ? ['v1'] : allScenarios(withKitKey, withUsage, withGateway);
+  if (raw === undefined) return v1 ? ['v1'] : allScenarios(withKitKey, withUsage, withGateway, withOps);
   const names = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   if (names.length === 0) throw new UsageError('--scenario is empty');
   const picked = new Set<ScenarioName>();
   for (const name of names) {
-    if (name === 'all') allScenarios(withKitKey, withUsage, withGateway).forEach((n) => picked.add(n));
+    if (name === 'all') allScenarios(withKitKey, withUsage, withGateway, withOps).forEach((n) => picked.add(n));
     else if (isScenarioName(name)) picked.add(name);
     else throw new UsageError(`unknown scenario "${name}" (known: ${SCENARIO_NAMES.join(', ')}, all)`);
   }
@@ -83,6 +86,8 @@ function scenarioList(raw: string | undefined, v1: boolean, withKitKey: boolean,
   if (needsUsage !== undefined && !withUsage) throw new UsageError(`--scenario ${needsUsage}: ${usageMissing}`);
   const gateway = GATEWAY_SCENARIO_NAMES.find((n) => picked.has(n));
   if (gateway !== undefined && !withGateway) throw new UsageError(`--scenario ${gateway} needs --gateway-key AK:SK (or KG_GATEWAY_KEYS)`);
+  const ops = OPS_SCENARIO_NAMES.find((n) => picked.has(n));
+  if (ops !== undefined && !withOps) throw new UsageError(`--scenario ${ops} needs --ops-redis URL (the server's KG_REDIS_URL)`);
   return SCENARIO_NAMES.filter((n) => picked.has(n));
 }
 
@@ -134,6 +139,7 @@ export function parseSimulateArgs(args: string[], env: NodeJS.ProcessEnv): { opt
     'gateway-key': { type: 'string' },
     'gateway-header': { type: 'string' },
     'api-path': { type: 'string' },
+    'ops-redis': { type: 'string' },
   });
   const url = values.url;
   if (typeof url !== 'string' || url === '') throw new UsageError('missing --url');
@@ -171,7 +177,11 @@ export function parseSimulateArgs(args: string[], env: NodeJS.ProcessEnv): { opt
   const usageRun = usageSettings(values, env);
   if (usageRun.settings) options.usage = usageRun.settings;
   if (gateway) options.gateway = gateway;
-  const scenarios = scenarioList(values.scenario, values.v1 === true, Boolean(kitKey), usageRun.missing, gateway !== undefined);
+  if (values['ops-redis'] !== undefined) {
+    if (!/^rediss?:\/\//.test(values['ops-redis'])) throw new UsageError('--ops-redis must be a redis:// or rediss:// URL');
+    options.ops = { redisUrl: values['ops-redis'] };
+  }
+  const scenarios = scenarioList(values.scenario, values.v1 === true, Boolean(kitKey), usageRun.missing, gateway !== undefined, options.ops !== undefined);
   // Only the gateway scenario runs without the basic-interface key.
   if (!key && scenarios.some((n) => !GATEWAY_SCENARIO_NAMES.includes(n))) throw new UsageError('missing --key (or KG_ACCESS_KEY)');
   return { options, scenarios, json: values.json === true };

@@ -32,9 +32,9 @@ export const SCENARIOS = {
   v1,
   usage,
   'api-product': apiProduct,
+  ops,
   kit,
   sso,
-  ops,
 } satisfies Record<string, Scenario>;
 
 /** A scenario name. */
@@ -52,7 +52,7 @@ export const USAGE_SCENARIO_NAMES: readonly ScenarioName[] = ['usage'];
 /** Scenarios that play the Agents gateway and need its key pair (`--gateway-key`); `all` runs them only when given. */
 export const GATEWAY_SCENARIO_NAMES: readonly ScenarioName[] = ['api-product'];
 
-/** Scenarios that read the server's Redis (`--ops-redis`); `all` runs them only when given, last. */
+/** Scenarios that read the server's Redis (`--ops-redis`); `all` runs them only when given. */
 export const OPS_SCENARIO_NAMES: readonly ScenarioName[] = ['ops'];
 
 /** The basic-interface scenarios (all but the kit, usage, gateway and ops ones), in run order. */

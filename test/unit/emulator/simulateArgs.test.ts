@@ -4,24 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../infra/cli/main';
-import type { CliIo } from '../../../infra/cli/command';
 import { parseSimulateArgs } from '../../../infra/cli/commands/simulate';
 import { BASIC_SCENARIO_NAMES, SCENARIO_NAMES } from '../../../infra/emulator/scenarios/index';
+import { captureIo } from '../../support/simulateCli';
 
 const BASE = ['--url', 'http://127.0.0.1:9/', '--key', 'k'];
-
-function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', env, readStdin: async () => Buffer.alloc(0), out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
 
 describe('parseSimulateArgs', () => {
   it('runs every basic scenario by default, v1 included, and kit only with a kit key', () => {
     expect(parseSimulateArgs(BASE, {}).scenarios).toEqual(BASIC_SCENARIO_NAMES);
     expect(BASIC_SCENARIO_NAMES).toContain('v1');
     expect(BASIC_SCENARIO_NAMES).not.toContain('kit');
-    expect(parseSimulateArgs([...BASE, '--kit-key', 'kk'], {}).scenarios).toEqual(SCENARIO_NAMES.filter((n) => n !== 'usage' && n !== 'api-product'));
-    expect(parseSimulateArgs([...BASE, '--scenario', 'all'], { KG_KIT_ACCESS_KEY: 'kk' }).scenarios).toEqual(SCENARIO_NAMES.filter((n) => n !== 'usage' && n !== 'api-product'));
+    expect(parseSimulateArgs([...BASE, '--kit-key', 'kk'], {}).scenarios).toEqual(SCENARIO_NAMES.filter((n) => n !== 'usage' && n !== 'api-product' && n !== 'ops'));
+    expect(parseSimulateArgs([...BASE, '--scenario', 'all'], { KG_KIT_ACCESS_KEY: 'kk' }).scenarios).toEqual(SCENARIO_NAMES.filter((n) => n !== 'usage' && n !== 'api-product' && n !== 'ops'));
     expect(SCENARIO_NAMES.slice(-2)).toEqual(['kit', 'sso']);
     expect(BASIC_SCENARIO_NAMES).not.toContain('sso');
   });
@@ -100,5 +95,21 @@ describe('kg simulate', () => {
     expect(report.failures[0]).toMatchObject({ step: 'newInstance' });
     expect(report.failures[0]?.note).toMatch(/request failed/);
     expect(io.stdout).not.toContain('"k"');
+  });
+});
+
+describe('kg simulate --ops-redis', () => {
+  const ARGS = ['--url', 'http://127.0.0.1:8080', '--key', 'k'];
+
+  it('runs ops in all only with the server\'s Redis', () => {
+    expect(parseSimulateArgs(ARGS, {}).scenarios).not.toContain('ops');
+    const run = parseSimulateArgs([...ARGS, '--ops-redis', 'redis://127.0.0.1:6379'], {});
+    expect(run.scenarios).toEqual([...BASIC_SCENARIO_NAMES, 'ops']);
+    expect(run.options.ops).toEqual({ redisUrl: 'redis://127.0.0.1:6379' });
+  });
+
+  it('refuses --scenario ops without it, and a URL that is not redis', () => {
+    expect(() => parseSimulateArgs([...ARGS, '--scenario', 'ops'], {})).toThrow(/--ops-redis/);
+    expect(() => parseSimulateArgs([...ARGS, '--ops-redis', 'http://x'], {})).toThrow(/redis:\/\//);
   });
 });
