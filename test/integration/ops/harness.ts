@@ -15,7 +15,7 @@ import { silentLogger } from '../../../shared/platform/logger';
 import { createStore } from '../../../shared/store/createStore';
 import type { Store } from '../../../shared/store/Store';
 import { startRedis, type RedisServer } from '../../support/redis';
-import { SMN_TOPIC, startFakeSmn, startWebhookReceiver, type Receiver } from './receivers';
+import { SMN_TOPIC, startFakeSmn, startWebhookReceiver, warmSmnSigner, type Receiver } from './receivers';
 
 export const KEY = 'ops-it-access-key-0001';
 export const WEBHOOK_SECRET = `whsec-${randomBytes(8).toString('hex')}`;
@@ -63,6 +63,7 @@ export function opsHarness(extraSettings: Record<string, string> = {}): OpsHarne
   };
   beforeAll(async () => {
     [redis, webhook, smn] = await Promise.all([startRedis(), startWebhookReceiver(WEBHOOK_SECRET), startFakeSmn(SMN_AK, SMN_SK)]);
+    await warmSmnSigner();
     settings = {
       KG_ACCESS_KEY: KEY,
       KG_DATA_KEY: randomBytes(32).toString('base64'),

@@ -138,3 +138,11 @@ export function startFakeSmn(ak: string, sk: string): Promise<Receiver> {
     return { status: 200, alert, answer: JSON.stringify({ request_id: 'r1', message_id: `m${Date.now()}` }) };
   });
 }
+
+/**
+ * Loads the SDK signer the SMN sink imports on its first publish, so a test's short per-attempt timeout
+ * measures the send, not a cold module load on a busy machine.
+ */
+export async function warmSmnSigner(): Promise<void> {
+  await import('../../../shared/marketplace/openApiClient');
+}

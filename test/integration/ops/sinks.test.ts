@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../shared/ops/sinks/alert';
 import { deliver } from '../../../shared/ops/sinks/deliver';
+import { warmSmnSigner } from './receivers';
 import { createSmnSink } from '../../../shared/ops/sinks/smn';
 import { createWebhookSink } from '../../../shared/ops/sinks/webhook';
 import { SMN_TOPIC, startFakeSmn, startWebhookReceiver, type Receiver } from './receivers';
@@ -18,6 +19,7 @@ describe('alert sinks', () => {
   let smn: Receiver;
   beforeAll(async () => {
     [webhook, smn] = await Promise.all([startWebhookReceiver('right-secret'), startFakeSmn('AK-RIGHT', 'sk-right')]);
+    await warmSmnSigner();
   });
   afterAll(async () => {
     await Promise.all([webhook.close(), smn.close()]);
