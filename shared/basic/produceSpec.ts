@@ -4,6 +4,8 @@
  * test answer | newInstance | query | mutation.
  * @module
  */
+import { parseJsonOrUndefined } from '../core/json';
+import { acceptedV2 } from '../callback/verified';
 import type { CallbackDeps, CallbackSpec, CallSummary, Outcome, Verified } from '../callback/spec';
 import { PRODUCE_ROUTES } from './routes';
 import type { Command } from '../lifecycle/types';
@@ -45,19 +47,17 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
         const key = deps.keys[keyIndex] ?? '';
         return { protocol: 'v1', keyIndex, key, responder: v1Responder(key, deps.config.KG_ENCRYPT_TYPE) };
       }
-      const verdict = verifyV2Signature({ body: req.body.toString('utf8'), query: req.query, keys: deps.keys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS });
-      const { keyIndex } = verdict;
-      const key = deps.keys[keyIndex] ?? '';
-      const verified: BasicVerified = { protocol: 'v2', keyIndex, key, responder: v2Responder(v2SignKey(deps, key)) };
-      if (verdict.payloadForm) verified.payloadForm = verdict.payloadForm;
-      if (req.query.nonce) verified.nonce = req.query.nonce;
-      return verified;
+      // The body is read once: the signature check and parse share this JSON.parse.
+      const body = req.body.toString('utf8');
+      const json = parseJsonOrUndefined(body);
+      const verdict = verifyV2Signature({ body, json, query: req.query, keys: deps.keys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS });
+      return acceptedV2(verdict, deps.keys, (key) => v2Responder(v2SignKey(deps, key)), req.query.nonce, json);
     },
     parse: (req, verified) => {
       if (verified.protocol === 'v1') {
         return commandFromV1(parseV1Basic(req.query));
       }
-      return commandFromV2(parseV2Basic(parseJsonBody(req.body, MAX_BODY_BYTES)));
+      return commandFromV2(parseV2Basic(parseJsonBody(req.body, MAX_BODY_BYTES, verified.json)));
     },
     tag: (cmd, deps) => instanceTag(commandInstanceId(cmd, deps.deriveInstanceId)),
     describe: (cmd, req, verified) => summarize(cmd, req, verified.nonce),

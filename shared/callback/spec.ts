@@ -54,6 +54,11 @@ export interface Verified<M extends ResultModel> {
   payloadForm?: PayloadForm;
   /** The nonce to reserve (V2); absent for V1, which has none. */
   nonce?: string;
+  /**
+   * The body as verification already read it (`JSON.parse` of a V2 body's text, see parseJsonBody; a kit V1
+   * body), for `parse` to reuse instead of reading it again.
+   */
+  json?: unknown;
   responder: Responder<M>;
 }
 

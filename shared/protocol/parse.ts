@@ -4,6 +4,7 @@
  * No I/O.
  * @module
  */
+import { isUtf8 } from 'node:buffer';
 import { safeParse } from 'zod/mini';
 import { MAX_JSON_DEPTH } from '../security/orderedJson';
 import { InvalidParamError } from '../core/errors';
@@ -26,21 +27,25 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Decodes a request body: at most `maxBytes` bytes of UTF-8 (a leading BOM is skipped) holding one JSON object.
+ * @param parsed `JSON.parse(bytes.toString('utf8'))` when the signature check read it already: reused, once the
+ * bytes are known to be UTF-8, instead of decoding and parsing them again (a body with a BOM never has it).
  * @throws InvalidParamError when the body is too large, not UTF-8, not JSON, or not an object.
  */
-export function parseJsonBody(bytes: Buffer, maxBytes: number): Record<string, unknown> {
+export function parseJsonBody(bytes: Buffer, maxBytes: number, parsed?: unknown): Record<string, unknown> {
   if (bytes.length > maxBytes) throw new InvalidParamError(`body: at most ${maxBytes} bytes`);
-  let text: string;
-  try {
-    text = UTF8.decode(bytes);
-  } catch {
-    throw new InvalidParamError('body: must be UTF-8 text');
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new InvalidParamError('body: must be valid JSON');
+  let value: unknown = parsed;
+  if (value === undefined || !isUtf8(bytes)) {
+    let text: string;
+    try {
+      text = UTF8.decode(bytes);
+    } catch {
+      throw new InvalidParamError('body: must be UTF-8 text');
+    }
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new InvalidParamError('body: must be valid JSON');
+    }
   }
   if (!isPlainObject(value)) throw new InvalidParamError('body: must be a JSON object');
   return value;

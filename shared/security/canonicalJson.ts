@@ -4,6 +4,7 @@
  * @module
  */
 import { InvalidParamError } from '../core/errors';
+import { parseJsonOrUndefined } from '../core/json';
 import { parseOrderedJson, type OrderedValue } from './orderedJson';
 
 const SHORT_ESCAPE: Readonly<Record<number, string>> = {
@@ -88,10 +89,11 @@ function sortDeep(value: OrderedValue): OrderedValue {
  * body (`changeInstanceCheck.productInfo`, kit lists) lifecycle.md §1.2 suggests also trying nested keys
  * sorted and the raw body, and logging which form matched. For a flat, sorted, compact body all three
  * are the same string and only one HMAC is computed.
+ * @param parsed `JSON.parse(bodyText)` when the caller has it already (see {@link flatCanonicalPayload}).
  * @throws InvalidParamError when the body is not a JSON object.
  */
-export function payloadForms(bodyText: string): Array<{ form: 'canonical' | 'deep-sorted' | 'raw'; payload: string }> {
-  const flat = flatCanonicalPayload(bodyText);
+export function payloadForms(bodyText: string, parsed?: unknown): Array<{ form: 'canonical' | 'deep-sorted' | 'raw'; payload: string }> {
+  const flat = flatCanonicalPayload(bodyText, parsed);
   if (flat !== undefined) return flat === bodyText ? [{ form: 'canonical', payload: flat }] : [{ form: 'canonical', payload: flat }, { form: 'raw', payload: bodyText }];
   const root = canonicalRoot(bodyText);
   const forms: Array<{ form: 'canonical' | 'deep-sorted' | 'raw'; payload: string }> = [
@@ -113,17 +115,14 @@ export function payloadForms(bodyText: string): Array<{ form: 'canonical' | 'dee
  * their count proves no key came twice (JSON.parse would keep only the last), and each string is written as it
  * came. Anything else (numbers, whose literal must be kept; nesting; escapes; a repeated key) is undefined: the
  * exact path decides.
+ * @param parsed `JSON.parse(bodyText)` when the caller has it already (the request's parser reuses it), so the
+ * body is not read twice; parsed here otherwise.
  */
-export function flatCanonicalPayload(bodyText: string): string | undefined {
+export function flatCanonicalPayload(bodyText: string, parsed?: unknown): string | undefined {
   if (bodyText.includes('\\')) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bodyText);
-  } catch {
-    return undefined;
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
-  const record = parsed as Record<string, unknown>;
+  const value = parsed === undefined ? parseJsonOrUndefined(bodyText) : parsed;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
   // Keys sorted by UTF-16 code unit (the default sort), as Java's TreeMap sorts them.
   const keys = Object.keys(record).sort();
   let strings = keys.length;

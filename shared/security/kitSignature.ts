@@ -28,6 +28,8 @@ export function signKit(input: { key: string; nonce: string; timestamp: string; 
  */
 export function verifyKitSignature(input: {
   body: string;
+  /** `JSON.parse(body)` when the caller has it already (to parse the request with), so it is not read twice. */
+  json?: unknown;
   headers: Record<string, string>;
   keys: readonly string[];
   nowMs: number;
@@ -37,7 +39,7 @@ export function verifyKitSignature(input: {
   return verifyHexSignedRequest(
     {
       timestamp: h['x-timestamp'], nonce: h['x-nonce'], signature: h['x-sign'],
-      body: input.body, keys: input.keys, nowMs: input.nowMs, windowMs: input.windowMs,
+      body: input.body, json: input.json, keys: input.keys, nowMs: input.nowMs, windowMs: input.windowMs,
     },
     { timestamp: 'x-timestamp', nonce: 'x-nonce', signature: 'x-sign' },
     (key, payload) => signPayload(key, h['x-nonce'] ?? '', h['x-timestamp'] ?? '', payload),

@@ -16,6 +16,8 @@ export interface HexSignedRequest {
   signature: string | undefined;
   /** The body text as received. */
   body: string;
+  /** `JSON.parse(body)` when the caller has it already, so the body is not read twice (see payloadForms). */
+  json?: unknown;
   /** Key ring, newest first. */
   keys: readonly string[];
   /** Current time (ms since the epoch). */
@@ -47,7 +49,7 @@ export function verifyHexSignedRequest(
   if (signature === undefined || signature === '') return authFailure(`${names.signature} is missing`);
   let forms: ReturnType<typeof payloadForms>;
   try {
-    forms = payloadForms(req.body);
+    forms = payloadForms(req.body, req.json);
   } catch {
     return paramFailure('body is not a JSON object');
   }

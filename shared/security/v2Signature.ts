@@ -26,9 +26,11 @@ export function signV2(input: { key: string; nonce: string; timestamp: string; b
  * Verifies a V2 basic-interface call against a key ring (newest first).
  * @param input.query the URL query (decoded once), holding `signature`, `timestamp` and `nonce`.
  * @param input.nowMs current time (ms since the epoch); `windowMs` the allowed distance (ms, default 60 000).
+ * @param input.json `JSON.parse(body)` when the caller has it already (it reuses it to parse the request).
  */
 export function verifyV2Signature(input: {
   body: string;
+  json?: unknown;
   query: Record<string, string>;
   keys: readonly string[];
   nowMs: number;
@@ -38,7 +40,7 @@ export function verifyV2Signature(input: {
   return verifyHexSignedRequest(
     {
       timestamp: q['timestamp'], nonce: q['nonce'], signature: q['signature'],
-      body: input.body, keys: input.keys, nowMs: input.nowMs, windowMs: input.windowMs,
+      body: input.body, json: input.json, keys: input.keys, nowMs: input.nowMs, windowMs: input.windowMs,
     },
     { timestamp: 'timestamp', nonce: 'nonce', signature: 'signature' },
     (key, payload) => signPayload(key, q['nonce'] ?? '', q['timestamp'] ?? '', payload),

@@ -4,6 +4,7 @@
  * @module
  */
 import { StoreUnavailableError } from '../core/errors';
+import { parseJsonOrUndefined } from '../core/json';
 import type { AuditEntry, FailureEntry, StoredAnswer, StoredRecord } from './Store';
 
 /** Record -> stored text. */
@@ -13,7 +14,7 @@ export function encodeRecord(record: StoredRecord): string {
 
 /** Stored text -> record. Corrupt data is a store failure (000005), not a crash. */
 export function decodeRecord<R extends StoredRecord>(text: string): R {
-  const parsed = parseJson(text);
+  const parsed = parseJsonOrUndefined(text);
   if (parsed === undefined || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new StoreUnavailableError('stored record is not a JSON object');
   }
@@ -35,7 +36,7 @@ export function encodeAudit(entry: AuditEntry): string {
 
 /** Stored text -> audit entry; undefined for a corrupt line (skipped by readers, never fatal). */
 export function decodeAudit(text: string): AuditEntry | undefined {
-  const parsed = parseJson(text);
+  const parsed = parseJsonOrUndefined(text);
   return isObject(parsed) ? (parsed as unknown as AuditEntry) : undefined;
 }
 
@@ -74,16 +75,8 @@ export function encodeFailure(entry: FailureEntry): string {
 
 /** Stored text -> failure entry; undefined for a corrupt line. */
 export function decodeFailure(text: string): FailureEntry | undefined {
-  const parsed = parseJson(text);
+  const parsed = parseJsonOrUndefined(text);
   return isObject(parsed) ? (parsed as unknown as FailureEntry) : undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
