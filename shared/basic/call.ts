@@ -4,12 +4,12 @@
  * @module
  */
 import type { Call, Outcome } from '../callback/spec';
-import type { Write } from '../callback/transact';
 import type { AuditEntry, StoredAnswer } from '../store/Store';
+import { instanceIdOfTag } from '../store/keys';
 import type { Answer, Command, DecideEnv, InstanceRecord } from '../lifecycle/types';
 import type { ResponseModel } from '../protocol/responseModel';
 import type { ProduceDeps } from './deps';
-import { recordWrite, type KeptAnswer } from './answers';
+import { recordWrite, type KeptAnswer, type RecordWrite } from './answers';
 import { storedResultCode, type BasicResponder } from './responder';
 
 /** A verified, parsed basic-interface call. */
@@ -28,6 +28,14 @@ export interface AnswerScope {
   startedAt?: number;
 }
 
+/**
+ * The instance a call works on, read back from its tag: produceSpec.tag derived it from the command (a
+ * newInstance's order line) once, and it is never derived again.
+ */
+export function instanceIdOf(call: BasicCall): string {
+  return instanceIdOfTag(call.tag) ?? call.tag;
+}
+
 /** The answer scope of a request. */
 export function scopeOf(call: BasicCall): AnswerScope {
   return { deps: call.deps, responder: call.verified.responder, audit: call.summary.audit, startedAt: call.startedAt };
@@ -38,15 +46,12 @@ export function decideEnv(deps: ProduceDeps): DecideEnv {
   return { now: deps.clock(), unseal: (sealed) => deps.sealer.open(sealed) };
 }
 
-/** An encoded answer and what to write with it: the record and the answers kept beside it. */
+/** An encoded answer and what to write with it: the record and the answers kept beside it (answers.ts). */
 export interface Materialized {
   body: string;
   resultCode: string;
-  next?: InstanceRecord;
-  /** Answers to store beside the record (see answers.ts). */
-  answers?: Record<string, StoredAnswer>;
-  /** Stored answers to drop. */
-  forget?: string[];
+  /** Absent when the answer changes no record; spread into a commit step as it is. */
+  write?: RecordWrite;
 }
 
 /**
@@ -66,11 +71,7 @@ export function materialize(answer: Answer, scope: AnswerScope, before: Instance
     out = { body, resultCode: answer.response.resultCode };
     if (answer.remember !== undefined) fresh = { key: answer.remember, answer: { resultCode: answer.response.resultCode, body: responder.storable(body, answer.response, deps.sealer) } };
   }
-  if (answer.next === undefined) return out;
-  const write = recordWrite(before, answer.next, deps.clock(), fresh, (held) => storedAnswer(held, scope));
-  out.next = write.next;
-  if (write.answers !== undefined) out.answers = write.answers;
-  if (write.forget !== undefined) out.forget = write.forget;
+  if (answer.next !== undefined) out.write = recordWrite(before, answer.next, deps.clock(), fresh, (held) => storedAnswer(held, scope));
   return out;
 }
 
@@ -90,15 +91,6 @@ export function replayAudit(scope: AnswerScope, at: number): Omit<AuditEntry, 'r
   const entry: Omit<AuditEntry, 'resultCode'> = { ...scope.audit, at };
   if (scope.startedAt !== undefined) entry.ms = Math.max(0, at - scope.startedAt);
   return entry;
-}
-
-/** What a commit step writes for `out`: the record, the answers beside it and those to drop. */
-export function writeOf(out: Materialized): Pick<Write<InstanceRecord>, 'next' | 'answers' | 'forget'> {
-  const write: Pick<Write<InstanceRecord>, 'next' | 'answers' | 'forget'> = {};
-  if (out.next !== undefined) write.next = out.next;
-  if (out.answers !== undefined) write.answers = out.answers;
-  if (out.forget !== undefined) write.forget = out.forget;
-  return write;
 }
 
 /** An audit entry for this scope with its final code. */

@@ -11,7 +11,7 @@ import type { Outcome } from '../callback/spec';
 import { decide, type InstanceCommand } from '../lifecycle/decide';
 import { answerKeyOf } from '../lifecycle/keys';
 import type { InstanceRecord } from '../lifecycle/types';
-import { auditEntry, decideEnv, materialize, outcomeOf, replayAudit, replayed, scopeOf, writeOf, type BasicCall } from './call';
+import { auditEntry, decideEnv, materialize, outcomeOf, replayAudit, replayed, scopeOf, type BasicCall } from './call';
 import { effectTimeoutMs, runEffect } from './effects';
 
 /** The nonce part of a basic call's transaction (V2 only). */
@@ -43,8 +43,8 @@ export function runMutation(call: BasicCall, cmd: InstanceCommand): Promise<Outc
       ? decision.finish(await runEffect(deps.provisioner, decision.effect, effectTimeoutMs(deps.config.KG_PROVISIONER_TIMEOUT_MS), call.signal), deps.clock())
       : decision;
     const out = materialize(answer, scope, current.record);
-    const step: Step<InstanceRecord, Outcome> = { kind: 'commit', ...writeOf(out), audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, cmd.instanceId) };
-    const retention = releasedRetentionSeconds(deps.config.KG_RETAIN_RELEASED_DAYS, current.record, out.next);
+    const step: Step<InstanceRecord, Outcome> = { kind: 'commit', ...out.write, audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, cmd.instanceId) };
+    const retention = releasedRetentionSeconds(deps.config.KG_RETAIN_RELEASED_DAYS, current.record, out.write?.next);
     if (retention) step.ttlSeconds = retention;
     return step;
   });

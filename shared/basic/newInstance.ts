@@ -13,8 +13,7 @@ import { StoreUnavailableError } from '../core/errors';
 import { claimRecord, decideNewInstanceRetry, type Lease, type NewInstanceCommand } from '../lifecycle/newInstance';
 import type { DecideEnv, InstanceRecord } from '../lifecycle/types';
 import { newInstanceKey } from '../lifecycle/keys';
-import { instanceIdOfTag } from '../store/keys';
-import { auditEntry, decideEnv, materialize, outcomeOf, replayAudit, replayed, scopeOf, writeOf, type BasicCall } from './call';
+import { auditEntry, decideEnv, instanceIdOf, materialize, outcomeOf, replayAudit, replayed, scopeOf, type BasicCall } from './call';
 import { nonceOf } from './mutation';
 import { provisionInstance } from './provisionInstance';
 
@@ -25,8 +24,7 @@ const QUEUE_MARGIN_MS = 400;
 export function runNewInstance(call: BasicCall, cmd: NewInstanceCommand): Promise<Outcome> {
   const { deps } = call;
   const scope = scopeOf(call);
-  // The call's tag was derived from this order line already (produceSpec.tag): read the id back, not derive it again.
-  const instanceId = instanceIdOfTag(call.tag) ?? deps.deriveInstanceId(cmd.orderId, cmd.orderLineId);
+  const instanceId = instanceIdOf(call);
   // Wait for the provisioner at most the configured budget, and never past the request's deadline (less
   // the time to queue the job and answer): a short invocation answers 000004 with the job queued.
   const budgetMs = (): number => Math.max(0, Math.min(deps.config.KG_PROVISION_BUDGET_MS, call.deadlineAt - deps.clock() - QUEUE_MARGIN_MS));
@@ -56,6 +54,6 @@ export function runNewInstance(call: BasicCall, cmd: NewInstanceCommand): Promis
       };
     }
     const out = materialize(decision, scope, current.record);
-    return { kind: 'commit', ...writeOf(out), audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, instanceId) };
+    return { kind: 'commit', ...out.write, audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, instanceId) };
   });
 }

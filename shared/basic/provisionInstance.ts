@@ -15,7 +15,7 @@ import { isRefusal, type ProvisionedApp } from '../provisioning/Provisioner';
 import { runWithBudget } from '../provisioning/withBudget';
 import type { Sealer } from '../security/dataSeal';
 import { instanceTag } from '../store/keys';
-import { auditEntry, decideEnv, materialize, outcomeOf, writeOf, type AnswerScope } from './call';
+import { auditEntry, decideEnv, materialize, outcomeOf, type AnswerScope } from './call';
 import { asFailure } from './effects';
 import { scheduleOrderQuery } from './enrichSchedule';
 
@@ -35,10 +35,10 @@ export async function provisionInstance(scope: AnswerScope, record: InstanceReco
     await store.enqueueJob(record.instanceId, leaseUntil);
     const queued = materialize(markQueued(record, decideEnv(scope.deps)), scope, record);
     const committed = await compareAndSet(store, tag, version, {
-      ...writeOf(queued),
+      ...queued.write,
       audit: auditEntry(scope, queued.resultCode, clock(), `provisioning continues after ${budgetMs} ms`),
     });
-    if (committed.ok && queued.next) writeLateResult(scope, queued.next, run.late, committed.version);
+    if (committed.ok && queued.write) writeLateResult(scope, queued.write.next, run.late, committed.version);
     return outcomeOf(queued, record.instanceId, 'provisioning is still running');
   }
 
@@ -47,7 +47,7 @@ export async function provisionInstance(scope: AnswerScope, record: InstanceReco
   // The order query is queued beside the commit (never after it), so the answer waits for no extra round trip.
   const [committed] = await Promise.all([
     compareAndSet(store, tag, version, {
-      ...writeOf(done),
+      ...done.write,
       audit: auditEntry(scope, done.resultCode, clock(), outcome.ok ? undefined : outcome.resultMsg),
     }),
     outcome.ok ? scheduleOrderQuery(scope.deps, record.instanceId) : undefined,
@@ -115,7 +115,7 @@ function writeLateResult(scope: AnswerScope, queued: InstanceRecord, late: Promi
       const done = materialize(completeProvisioning(queued, outcome, decideEnv(scope.deps)), scope, queued);
       const [committed] = await Promise.all([
         compareAndSet(store, instanceTag(instanceId), version, {
-          ...writeOf(done),
+          ...done.write,
           audit: { ...auditEntry(scope, done.resultCode, clock(), 'late provisioning result'), activity: 'provision' },
         }),
         outcome.ok ? scheduleOrderQuery(scope.deps, instanceId) : undefined,

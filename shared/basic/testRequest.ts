@@ -9,7 +9,7 @@ import type { Outcome } from '../callback/spec';
 import { RESULT } from '../core/resultCodes';
 import { answerTestRequest } from '../lifecycle/testFlag';
 import type { Command, InstanceRecord } from '../lifecycle/types';
-import { auditEntry, decideEnv, materialize, outcomeOf, scopeOf, type BasicCall } from './call';
+import { auditEntry, decideEnv, instanceIdOf, materialize, outcomeOf, scopeOf, type BasicCall } from './call';
 import { nonceOf } from './mutation';
 
 /** The front-end URL shown for a test instance (the configured template, or a placeholder). */
@@ -28,7 +28,7 @@ export function commandInstanceId(cmd: Command, derive: (orderId: string, orderL
 export function runTestRequest(call: BasicCall, cmd: Command): Promise<Outcome> {
   const { deps } = call;
   const scope = scopeOf(call);
-  const instanceId = commandInstanceId(cmd, deps.deriveInstanceId);
+  const instanceId = instanceIdOf(call);
   const start = { store: deps.store, tag: call.tag, ...nonceOf(call), audit: auditEntry(scope, RESULT.SUCCESS, deps.clock()) };
   return transact<InstanceRecord, Outcome>(start, () => {
     const answer = answerTestRequest(cmd, decideEnv(deps), {
