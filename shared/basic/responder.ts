@@ -93,7 +93,9 @@ export function v2Responder(signKey: string | undefined): BasicResponder {
 
 /** V1 answers: credentials encrypted with the key that verified the request, and a mandatory Body-Sign. */
 export function v1Responder(key: string, encryptType: '1' | '2'): BasicResponder {
-  const keyId = keyIdOf(key);
+  // Hashed only when an answer with credentials is stored or replayed, not for every request.
+  let keyId: string | undefined;
+  const ownKeyId = (): string => (keyId ??= keyIdOf(key));
   const encode = (model: ResponseModel): string => encodeV1Body(model, { key, encryptType });
   return {
     protocol: 'v1',
@@ -101,7 +103,7 @@ export function v1Responder(key: string, encryptType: '1' | '2'): BasicResponder
     headers: (body) => responseHeaders(body, key),
     storable: (body, model, sealer) => {
       if (!carriesCredentials(model)) return body;
-      const envelope: ReplayEnvelope = { kgReplay: 1, keyId, body, model };
+      const envelope: ReplayEnvelope = { kgReplay: 1, keyId: ownKeyId(), body, model };
       return sealer.seal(JSON.stringify(envelope));
     },
     replay: (stored, sealer) => {
@@ -109,7 +111,7 @@ export function v1Responder(key: string, encryptType: '1' | '2'): BasicResponder
       const opened = sealer.open(stored);
       if (!opened.startsWith(ENVELOPE_PREFIX)) return opened;
       const envelope = JSON.parse(opened) as ReplayEnvelope;
-      return envelope.keyId === keyId ? envelope.body : encodeV1Body(envelope.model, { key, encryptType, iv: replayIvs(key, envelope.body) });
+      return envelope.keyId === ownKeyId() ? envelope.body : encodeV1Body(envelope.model, { key, encryptType, iv: replayIvs(key, envelope.body) });
     },
   };
 }

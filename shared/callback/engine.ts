@@ -22,7 +22,7 @@ export async function runCallback<D extends CallbackDeps, P, M extends ResultMod
   deadlineMs: number,
 ): Promise<HttpResponse> {
   const started = deps.clock();
-  let responder: Responder<M> = spec.unverifiedResponder(req, deps);
+  let responder: Responder<M>;
   let verified: Verified<M> | undefined;
   let summary: CallSummary | undefined;
   let tag: string | undefined;
@@ -45,6 +45,8 @@ export async function runCallback<D extends CallbackDeps, P, M extends ResultMod
       () => new DeadlineError(`${spec.name} did not finish within ${deadlineMs} ms`),
     );
   } catch (err) {
+    // Built only for a call that failed before a key matched: an accepted call answers with its own.
+    responder = verified?.responder ?? spec.unverifiedResponder(req, deps);
     outcome = failureOutcome(err, responder);
     // With the store unreachable (or the deadline spent waiting for it), recording the failure there would
     // only add another wait to the answer: the log line below carries it instead.
