@@ -4,7 +4,7 @@
  * then by the bytes of the member, as Redis does.
  * @module
  */
-import { decodeUsage, decodeWhy, encodeUsage, encodeWhy, UNREADABLE_CODE } from './usageCodec';
+import { decodeUsage, decodeWhy, encodeUsage, encodeWhy, readClaimed } from './usageCodec';
 import { metaSuffix, sortedCounts, tallyCount, usageMeta, FINGERPRINT_LENGTH } from './usageKeys';
 import { MemoryDueSet } from './enrichQueue';
 import { requireFiniteMs } from './limits';
@@ -72,16 +72,10 @@ export class MemoryUsageLedger implements UsageLedger {
     const now = requireFiniteMs(options.nowMs, 'nowMs');
     const until = requireFiniteMs(options.leaseUntilMs, 'leaseUntilMs');
     const due = ordered(this.pending).filter(([, score]) => score <= now).slice(0, limit);
-    const out: StoredUsage[] = [];
-    const unreadable: DeadVerdict[] = [];
-    for (const [sn] of due) {
-      this.pending.set(sn, until);
-      const usage = decodeUsage(this.records.get(sn));
-      if (usage && usage.meteringSn === sn) out.push(usage);
-      else unreadable.push({ meteringSn: sn, code: UNREADABLE_CODE, reason: 'the stored record could not be read back' });
-    }
+    for (const [sn] of due) this.pending.set(sn, until);
+    const { usable, unreadable } = readClaimed(due.map(([sn]) => [sn, this.records.get(sn)] as const));
     if (unreadable.length > 0) await this.settle({ nowMs: now, pushed: [], dead: unreadable });
-    return out;
+    return usable;
   }
 
   async peek(options: { nowMs: number; limit: number }): Promise<StoredUsage[]> {

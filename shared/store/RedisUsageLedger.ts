@@ -7,13 +7,13 @@
 import { StoreUnavailableError } from '../core/errors';
 import { scheduleEnrichment } from './enrichQueue';
 import type { RedisStore } from './RedisStore';
-import { decodeUsage, decodeWhy, encodeUsage, encodeWhy, UNREADABLE_CODE } from './usageCodec';
+import { decodeUsage, decodeWhy, encodeUsage, encodeWhy, readClaimed } from './usageCodec';
 import {
   ENRICH_DUE_KEY, ENRICH_TRIES_KEY, USAGE_COUNT_KEY, USAGE_DEAD_KEY, USAGE_META_KEY, USAGE_PENDING_KEY, USAGE_PUSHED_KEY,
   USAGE_RECORDS_KEY, USAGE_WHY_KEY, sortedCounts, tallyCount, usageMeta,
 } from './usageKeys';
 import {
-  ENRICH_CLAIM, ENRICH_COMPLETE, ENRICH_RETRY, USAGE_ADD, USAGE_CLAIM, USAGE_LOOKUP, USAGE_REQUEUE, USAGE_SETTLE, USAGE_SWEEP,
+  ENRICH_COMPLETE, ENRICH_RETRY, LEASE_DUE, USAGE_ADD, USAGE_LOOKUP, USAGE_REQUEUE, USAGE_SETTLE, USAGE_SWEEP,
 } from './usageScripts';
 import { requireFiniteMs } from './limits';
 import type {
@@ -25,12 +25,11 @@ type Arg = string | number;
 /** The commands the ledger adds to the connection. */
 interface LedgerScripts {
   kgUsageAdd(...args: Arg[]): Promise<unknown>;
-  kgUsageClaim(...args: Arg[]): Promise<unknown>;
+  kgLeaseDue(...args: Arg[]): Promise<unknown>;
   kgUsageSettle(...args: Arg[]): Promise<unknown>;
   kgUsageRequeue(...args: Arg[]): Promise<unknown>;
   kgUsageSweep(...args: Arg[]): Promise<unknown>;
   kgUsageLookup(...args: Arg[]): Promise<unknown>;
-  kgEnrichClaim(...args: Arg[]): Promise<unknown>;
   kgEnrichRetry(...args: Arg[]): Promise<unknown>;
   kgEnrichComplete(...args: Arg[]): Promise<unknown>;
 }
@@ -67,12 +66,11 @@ export class RedisUsageLedger implements UsageLedger {
     this.store = store;
     store.defineScripts({
       kgUsageAdd: USAGE_ADD,
-      kgUsageClaim: USAGE_CLAIM,
+      kgLeaseDue: LEASE_DUE,
       kgUsageSettle: USAGE_SETTLE,
       kgUsageRequeue: USAGE_REQUEUE,
       kgUsageSweep: USAGE_SWEEP,
       kgUsageLookup: USAGE_LOOKUP,
-      kgEnrichClaim: ENRICH_CLAIM,
       kgEnrichRetry: ENRICH_RETRY,
       kgEnrichComplete: ENRICH_COMPLETE,
     });
@@ -101,18 +99,13 @@ export class RedisUsageLedger implements UsageLedger {
     if (limit === 0) return [];
     const now = requireFiniteMs(options.nowMs, 'nowMs');
     const until = requireFiniteMs(options.leaseUntilMs, 'leaseUntilMs');
-    const reply = await this.run('usage claim', (s) => s.kgUsageClaim(USAGE_PENDING_KEY, USAGE_RECORDS_KEY, now, until, limit));
+    const reply = await this.run('usage claim', (s) => s.kgLeaseDue(USAGE_PENDING_KEY, USAGE_RECORDS_KEY, now, until, limit));
     if (!Array.isArray(reply)) throw unexpected('claim');
-    const out: StoredUsage[] = [];
-    const unreadable: DeadVerdict[] = [];
-    for (let i = 0; i + 1 < reply.length; i += 2) {
-      const sn = String(reply[i]);
-      const usage = decodeUsage(String(reply[i + 1] ?? ''));
-      if (usage && usage.meteringSn === sn) out.push(usage);
-      else unreadable.push({ meteringSn: sn, code: UNREADABLE_CODE, reason: 'the stored record could not be read back' });
-    }
+    const claimed: Array<[string, string]> = [];
+    for (let i = 0; i + 1 < reply.length; i += 2) claimed.push([String(reply[i]), String(reply[i + 1] ?? '')]);
+    const { usable, unreadable } = readClaimed(claimed);
     if (unreadable.length > 0) await this.settle({ nowMs: now, pushed: [], dead: unreadable });
-    return out;
+    return usable;
   }
 
   async peek(options: { nowMs: number; limit: number }): Promise<StoredUsage[]> {
@@ -231,10 +224,10 @@ export class RedisUsageLedger implements UsageLedger {
     if (limit === 0) return [];
     const now = requireFiniteMs(options.nowMs, 'nowMs');
     const until = now + Math.max(0, requireFiniteMs(options.leaseMs, 'leaseMs'));
-    const reply = await this.run('enrichment claim', (s) => s.kgEnrichClaim(ENRICH_DUE_KEY, ENRICH_TRIES_KEY, now, until, limit));
+    const reply = await this.run('enrichment claim', (s) => s.kgLeaseDue(ENRICH_DUE_KEY, ENRICH_TRIES_KEY, now, until, limit));
     if (!Array.isArray(reply)) throw unexpected('enrichment claim');
     const out: EnrichmentJob[] = [];
-    for (let i = 0; i + 1 < reply.length; i += 2) out.push({ instanceId: String(reply[i]), attempts: Number(reply[i + 1]) });
+    for (let i = 0; i + 1 < reply.length; i += 2) out.push({ instanceId: String(reply[i]), attempts: Number(reply[i + 1] || 0) });
     return out;
   }
 

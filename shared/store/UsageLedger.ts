@@ -127,6 +127,3 @@ export interface UsageLedger {
   /** Queued order queries with their due times (operators, tests). */
   listEnrichments(): Promise<Array<{ instanceId: string; dueAtMs: number }>>;
 }
-
-/** The counter field prefix of each state (RedisUsageLedger's `count` hash, MemoryUsageLedger alike). */
-export const STATE_LETTER: Readonly<Record<UsageState, 'q' | 'p' | 'd'>> = { pending: 'q', pushed: 'p', dead: 'd' };

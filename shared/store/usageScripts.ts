@@ -50,18 +50,19 @@ return out
 };
 
 /**
- * Leases due records. KEYS: pending, rec. ARGV: now, lease end, limit.
- * Returns `[sn, JSON, sn, JSON, ...]`, earliest due first.
+ * Leases due members of a due-set (usage records, order queries): each moves to the lease end and comes back
+ * with its field of a hash beside the set (a record's JSON, a query's attempts). KEYS: due, hash. ARGV: now,
+ * lease end, limit. Returns `[member, value or '', ...]`, earliest due first.
  */
-export const USAGE_CLAIM: ScriptDefinition = {
+export const LEASE_DUE: ScriptDefinition = {
   numberOfKeys: 2,
   lua: `
-local sns = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+local members = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
 local out = {}
-for _, sn in ipairs(sns) do
-  redis.call('ZADD', KEYS[1], 'XX', ARGV[2], sn)
-  out[#out + 1] = sn
-  out[#out + 1] = redis.call('HGET', KEYS[2], sn) or ''
+for _, member in ipairs(members) do
+  redis.call('ZADD', KEYS[1], 'XX', ARGV[2], member)
+  out[#out + 1] = member
+  out[#out + 1] = redis.call('HGET', KEYS[2], member) or ''
 end
 return out
 `,
@@ -167,24 +168,6 @@ for i = 1, #ARGV do
   out[#out + 1] = state
   out[#out + 1] = score
   out[#out + 1] = why
-end
-return out
-`,
-};
-
-/**
- * Leases due order queries. KEYS: due, tries. ARGV: now, lease end, limit.
- * Returns `[instanceId, attempts, ...]`, earliest first.
- */
-export const ENRICH_CLAIM: ScriptDefinition = {
-  numberOfKeys: 2,
-  lua: `
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-local out = {}
-for _, id in ipairs(ids) do
-  redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id)
-  out[#out + 1] = id
-  out[#out + 1] = tonumber(redis.call('HGET', KEYS[2], id) or '0')
 end
 return out
 `,
