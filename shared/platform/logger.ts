@@ -20,9 +20,7 @@ export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[truncated]';
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? '[redacted]' : redact(v, depth + 1);
-  }
+  copyRedacted(out, value as Record<string, unknown>, depth);
   return out;
 }
 
@@ -36,7 +34,6 @@ export interface Logger {
   with(fields: Record<string, unknown>): Logger;
 }
 
-/** Copies `fields` into `out`, values of secret-looking keys replaced (see {@link redact}). */
 /** Field names seen so far and whether they name a secret: the log line's keys are few and fixed. */
 const secretName = new Map<string, boolean>();
 
@@ -49,10 +46,11 @@ function isSecretName(k: string): boolean {
   return secret;
 }
 
-function copyRedacted(out: Record<string, unknown>, fields: Record<string, unknown>): void {
+/** Copies `fields` (at nesting `depth`) into `out`, values of secret-looking keys replaced (see {@link redact}). */
+function copyRedacted(out: Record<string, unknown>, fields: Record<string, unknown>, depth = 0): void {
   for (const k of Object.keys(fields)) {
     const v = fields[k];
-    out[k] = isSecretName(k) && v !== undefined && v !== null && v !== '' ? '[redacted]' : redact(v, 1);
+    out[k] = isSecretName(k) && v !== undefined && v !== null && v !== '' ? '[redacted]' : redact(v, depth + 1);
   }
 }
 
