@@ -3,7 +3,8 @@
  * 3-master Redis Cluster. Each test file calls {@link describeStoreConformance} with its target.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useSuiteTarget } from './suiteTarget';
 import type { InstanceRecord } from '../../../shared/lifecycle/types';
 import { StoreUnavailableError } from '../../../shared/core/errors';
 import { hashSlot } from '../../../shared/store/hashSlot';
@@ -68,18 +69,8 @@ export function describeStoreConformance(
   capabilities: { faults: boolean },
 ): void {
   describe(name, () => {
-    let target: ConformanceTarget;
-    const store = (): Store => target.store();
-
-    beforeAll(async () => {
-      target = await start();
-    });
-    afterAll(async () => {
-      await target?.stop();
-    });
-    beforeEach(async () => {
-      await target.reset();
-    });
+    const target = useSuiteTarget(start);
+    const store = (): Store => target().store();
 
     /** Round trips `work` costs on the store. */
     async function roundTripsOf(work: () => Promise<unknown>): Promise<number> {
@@ -500,8 +491,9 @@ export function describeStoreConformance(
     // Only real Redis can hang or die; MemoryStore does not register these cases at all.
     if (capabilities.faults) describe('faults', () => {
       function requireFaults(): StoreFaults {
-        if (!target.faults) throw new Error(`${name} declared faults but gave none`);
-        return target.faults;
+        const { faults } = target();
+        if (!faults) throw new Error(`${name} declared faults but gave none`);
+        return faults;
       }
 
       /** Settles `work` or reports that it was still pending after the limit. */

@@ -2,7 +2,8 @@
  * One conformance suite for every UsageLedger: MemoryUsageLedger, RedisUsageLedger on a standalone Redis and
  * on a 3-master Redis Cluster. Each test file calls {@link describeUsageLedgerConformance} with its target.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useSuiteTarget } from './suiteTarget';
 import { hashSlot } from '../../../shared/store/hashSlot';
 import {
   ENRICH_DUE_KEY, ENRICH_TRIES_KEY, USAGE_COUNT_KEY, USAGE_DEAD_KEY, USAGE_META_KEY, USAGE_PENDING_KEY, USAGE_PUSHED_KEY, USAGE_RECORDS_KEY, USAGE_WHY_KEY,
@@ -37,18 +38,8 @@ function entry(sn: string, instanceId = 'inst-a', hoursAgo = 1, value = '1'): Le
 /** Registers the suite under `describe(name)`. */
 export function describeUsageLedgerConformance(name: string, start: () => Promise<LedgerTarget>, capabilities: { corrupt: boolean }): void {
   describe(name, () => {
-    let target: LedgerTarget;
-    const ledger = (): UsageLedger => target.ledger();
-
-    beforeAll(async () => {
-      target = await start();
-    });
-    afterAll(async () => {
-      await target?.stop();
-    });
-    beforeEach(async () => {
-      await target.reset();
-    });
+    const target = useSuiteTarget(start);
+    const ledger = (): UsageLedger => target().ledger();
 
     describe('add', () => {
       it('stores a new sn as pending, calls the same content a duplicate and other content a conflict', async () => {
@@ -206,7 +197,7 @@ export function describeUsageLedgerConformance(name: string, start: () => Promis
     // Only a store whose bytes a test can corrupt (Redis) has this case; it is not listed elsewhere.
     if (capabilities.corrupt) it('dead-letters a record it cannot read back instead of blocking the queue', async () => {
       await ledger().add([entry('bad'), entry('good')], T0);
-      await target.corrupt?.('bad');
+      await target().corrupt?.('bad');
       expect((await ledger().claim({ nowMs: T0, leaseUntilMs: T0 + 1, limit: 10 })).map((u) => u.meteringSn)).toEqual(['good']);
       expect(await ledger().lookup(['bad'])).toEqual([null]);
       expect((await ledger().counts())[0]).toMatchObject({ pending: 1, dead: 1 });
