@@ -16,6 +16,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { ConfigError, KgError } from '../core/errors';
 import { RESULT } from '../core/resultCodes';
 import type { Config } from '../platform/config';
+import { readBoundedText } from '../platform/boundedBody';
 import { isLoopbackHost } from '../platform/loopback';
 import type { KitChange } from './model';
 
@@ -44,6 +45,9 @@ export class KitForwardError extends KgError {
     super(RESULT.INTERNAL_ERROR, message, { ...options, expose: false });
   }
 }
+
+/** How much of the back end's answer is read (it is not used; the status decides): 64 KiB. */
+const MAX_FORWARD_ANSWER_BYTES = 64 * 1024;
 
 /** Header names of a forward. */
 export const KIT_FORWARD_HEADERS = { timestamp: 'x-kg-timestamp', signature: 'x-kg-signature', changeId: 'x-kg-change-id' } as const;
@@ -92,7 +96,7 @@ export function createKitForwarder(config: Config, clock: () => number = Date.no
         signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
       });
       status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
+      await readBoundedText(res, MAX_FORWARD_ANSWER_BYTES).catch(() => undefined);
     } catch (err) {
       throw new KitForwardError(`kit forward failed: ${timeout.aborted ? `no answer within ${timeoutMs} ms` : 'network error'}`, { cause: err });
     }
