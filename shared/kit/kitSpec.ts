@@ -7,7 +7,7 @@
  * and an audit entry naming what changed.
  * @module
  */
-import type { CallbackDeps, CallbackSpec, Outcome, Verified } from '../callback/spec';
+import type { CallbackDeps, CallbackSpec, Outcome, ResultModel, Verified } from '../callback/spec';
 import { nonceReservation } from '../callback/nonce';
 import { transact } from '../callback/transact';
 import { RESULT, RESULT_MESSAGE } from '../core/resultCodes';
@@ -15,8 +15,7 @@ import type { KitName } from '../protocol/schemas/kit';
 import { verifyKitSignature } from '../security/kitSignature';
 import { verifyV1PostAuthToken } from '../security/v1AuthToken';
 import { tenantTag } from '../store/keys';
-import type { AuditEntry, Store } from '../store/Store';
-import type { ResultModel } from '../callback/spec';
+import type { AuditEntry } from '../store/Store';
 import { kitDeps, type KitDeps, type KitOptions } from './deps';
 import { kitChangeId } from './forward';
 import { KIT_TENANT_INDEX, type KitChange, type TenantDoc } from './model';
@@ -40,9 +39,11 @@ export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<K
     unverifiedResponder: (_req, deps) => kitResponder(deps.kitKeys[0]),
     verify: (req, deps): Verified<ResultModel> => {
       if (isKitV1Path(req.path, name)) {
-        const keyIndex = verifyV1PostAuthToken({ body: readKitBody(req, true), authToken: req.headers.authtoken, keys: deps.kitKeys }).keyIndex;
+        // The body is read once: the authToken check and parse share it.
+        const body = readKitBody(req, true);
+        const keyIndex = verifyV1PostAuthToken({ body, authToken: req.headers.authtoken, keys: deps.kitKeys }).keyIndex;
         const key = deps.kitKeys[keyIndex] ?? '';
-        return { protocol: 'v1', keyIndex, key, responder: kitResponder(key) };
+        return { protocol: 'v1', keyIndex, key, responder: kitResponder(key), json: body };
       }
       const verdict = verifyKitSignature({ body: req.body.toString('utf8'), headers: req.headers, keys: deps.kitKeys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS });
       const { keyIndex } = verdict;
@@ -54,7 +55,7 @@ export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<K
         ...(nonce ? { nonce } : {}),
       };
     },
-    parse: (req, verified, deps) => prepareKitCall(name, readKitBody(req, verified.protocol === 'v1'), deps),
+    parse: (req, verified, deps) => prepareKitCall(name, (verified.json as Record<string, unknown> | undefined) ?? readKitBody(req, false), deps),
     tag: (call) => tenantTag(call.tenantId, call.test),
     describe: (call, req, verified) => ({
       activity: name,
@@ -84,7 +85,7 @@ export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<K
           audit,
           ...(request.test ? { ttlSeconds: TEST_DATA_TTL_S } : {}),
           result: async (version) => {
-            if (result.next === null) await unlist(deps.store, tag, deps);
+            if (result.next === null) await unlist(deps, tag);
             else if (creating) await deps.store.addToIndex(KIT_TENANT_INDEX, tag);
             // Only what is stored is forwarded, with the version it is stored at. A call that changed nothing
             // sends the stored state again under the same change id: a forward that failed after the write
@@ -121,7 +122,8 @@ function applyRule(call: KitCall, doc: TenantDoc | null, env: { now: number; tes
  * Unlists a removed tenant, then lists it again if a concurrent call re-created it meanwhile (that call
  * also lists it after its own write). Best effort: a stale entry only costs a listing one skipped read.
  */
-async function unlist(store: Store, tag: string, deps: KitDeps): Promise<void> {
+async function unlist(deps: KitDeps, tag: string): Promise<void> {
+  const { store } = deps;
   try {
     await store.removeFromIndex(KIT_TENANT_INDEX, tag);
     const [again] = await store.read([tag]);
