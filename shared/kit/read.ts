@@ -8,19 +8,10 @@ import type { Store } from '../store/Store';
 import { KIT_TENANT_INDEX, type TenantDoc } from './model';
 import { tenantView, type TenantView } from './view';
 
-/** One entry of {@link listTenants}. */
-export interface TenantListEntry {
-  tenantId: string;
-  tenantCode: string;
-  name: string;
-  domainName: string;
-  /** Seller test data (testFlag 1), kept apart and expiring 30 days after its last change. */
-  test: boolean;
-  instances: string[];
+/** One entry of {@link listTenants}: the document's own fields, with users and departments counted. */
+export interface TenantListEntry extends Pick<TenantDoc, 'tenantId' | 'tenantCode' | 'name' | 'domainName' | 'test' | 'instances' | 'updatedAt'> {
   users: number;
   departments: number;
-  /** Epoch ms. */
-  updatedAt: number;
 }
 
 /**
