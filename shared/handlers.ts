@@ -33,14 +33,7 @@ export function produceHandler(merchant: Merchant): Handler {
  * export const handler = provisionWorkerHandler(merchant);
  */
 export function provisionWorkerHandler(merchant: Merchant): WorkerHandler {
-  return createProvisionWorkerHandler({ ...merchant.runtime, ...merchantBasics(merchant) });
-}
-
-function merchantBasics(merchant: Merchant) {
-  return {
-    ...(merchant.provisioner ? { provisioner: merchant.provisioner } : {}),
-    ...(merchant.deriveInstanceId ? { deriveInstanceId: merchant.deriveInstanceId } : {}),
-  };
+  return createProvisionWorkerHandler({ ...merchant.runtime, provisioner: merchant.provisioner, deriveInstanceId: merchant.deriveInstanceId });
 }
 
 /**
@@ -51,7 +44,7 @@ function merchantBasics(merchant: Merchant) {
  * export const handler = kitHandler(merchant, 'tenantSync');
  */
 export function kitHandler(merchant: Merchant, name: KitName): Handler {
-  return createCallbackHandler(kitSpec(name, merchant.kitForwarder ? { kitForwarder: merchant.kitForwarder } : {}), merchant.runtime);
+  return createCallbackHandler(kitSpec(name, merchant), merchant.runtime);
 }
 
 /**
