@@ -8,6 +8,7 @@
  * @module
  */
 import { maxLength, minLength, nullable, number, object, optional, safeParse, string, union } from 'zod/mini';
+import { parseJsonOrUndefined } from '../core/json';
 import { readBoundedText } from '../platform/boundedBody';
 import { SsoError, type SsoReason } from './errors';
 import { idpEndpoint } from './urls';
@@ -48,6 +49,11 @@ export interface IdpClientCredentials {
 export interface CallBudget {
   /** Epoch ms (`Date.now`, the real clock) after which no IdP call may still run; absent: only the per-call limit. */
   deadlineAt?: number;
+}
+
+/** What is left of `budget` now (ms; may be negative once spent), or Infinity without a deadline. */
+export function budgetLeftMs(budget: CallBudget): number {
+  return budget.deadlineAt === undefined ? Number.POSITIVE_INFINITY : budget.deadlineAt - Date.now();
 }
 
 /**
@@ -106,14 +112,6 @@ const userAnswer = object({
 
 const errorAnswer = object({ error: text(128) });
 
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
-
 /** `expires_in` in seconds: a positive number or decimal string; absent or null: the default. */
 function lifetimeS(value: number | string | null | undefined): number | undefined {
   if (value === undefined || value === null || value === '') return DEFAULT_ACCESS_TOKEN_S;
@@ -135,8 +133,7 @@ export function createIdpClient(options: IdpClientOptions): IdpClient {
 
   /** One call: status and the (bounded) body, or an IdpError for transport failures and timeouts. */
   async function call(step: string, url: URL, init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string }, budget: CallBudget = {}): Promise<{ status: number; body: string }> {
-    const left = budget.deadlineAt === undefined ? Number.POSITIVE_INFINITY : budget.deadlineAt - Date.now();
-    const limit = Math.floor(Math.min(options.timeoutMs, left));
+    const limit = Math.floor(Math.min(options.timeoutMs, budgetLeftMs(budget)));
     if (!(limit > 0)) throw new IdpError('timeout', `${step}: no time left for the IdP call`);
     const signal = AbortSignal.timeout(limit);
     try {
@@ -158,7 +155,7 @@ export function createIdpClient(options: IdpClientOptions): IdpClient {
 
   /** A non-200 answer as an IdpError (the `error` code is named; its description is not trusted). */
   function failure(step: string, status: number, body: string): IdpError {
-    const parsed = safeParse(errorAnswer, parseJson(body));
+    const parsed = safeParse(errorAnswer, parseJsonOrUndefined(body));
     const error = parsed.success ? parsed.data.error : undefined;
     const named = error && /^[A-Za-z0-9_.-]{1,64}$/.test(error) ? ` (${error})` : '';
     if (status >= 400 && status < 500) {
@@ -175,7 +172,7 @@ export function createIdpClient(options: IdpClientOptions): IdpClient {
       body: new URLSearchParams(form).toString(),
     }, budget);
     if (status !== 200) throw failure(step, status, body);
-    const parsed = safeParse(tokenAnswer, parseJson(body));
+    const parsed = safeParse(tokenAnswer, parseJsonOrUndefined(body));
     if (!parsed.success) throw new IdpError('failed', `${step}: the token answer is malformed`, { status });
     const expiresInS = lifetimeS(parsed.data.expires_in);
     if (expiresInS === undefined) throw new IdpError('failed', `${step}: the token answer has a bad expires_in`, { status });
@@ -194,7 +191,7 @@ export function createIdpClient(options: IdpClientOptions): IdpClient {
         headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
       }, budget);
       if (status !== 200) throw failure('userinfo', status, body);
-      const parsed = safeParse(userAnswer, parseJson(body));
+      const parsed = safeParse(userAnswer, parseJsonOrUndefined(body));
       const userName = parsed.success ? (parsed.data.userName || parsed.data.loginName) : undefined;
       if (!parsed.success || !userName) throw new IdpError('failed', 'userinfo: the answer is malformed or names no userName', { status });
       const { name, role, organizationCode, tenant } = parsed.data;

@@ -11,13 +11,14 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { transact, type Step } from '../callback/transact';
 import type { Logger } from '../platform/logger';
 import type { Sealer } from '../security/dataSeal';
 import { sessionTag } from '../store/keys';
 import type { AuditEntry, Store } from '../store/Store';
 import { SsoError } from './errors';
-import { IdpError, refusalOf, type CallBudget, type IdpClient, type IdpClientCredentials, type TokenSet } from './idpClient';
+import { budgetLeftMs, IdpError, refusalOf, type CallBudget, type IdpClient, type IdpClientCredentials, type TokenSet } from './idpClient';
 import type { SessionSettings } from './settings';
 
 /** What the session functions need. */
@@ -245,7 +246,7 @@ export async function renewSession(deps: SessionDeps, id: string, seen: SessionR
     if (claim.kind === 'current') return claim.rec;
     if (claim.kind === 'mine') return refreshWith(deps, tag, claim.rec, claimId, client, budget);
     // The winner's IdP call cannot take longer than its own limit: wait that long at most, within the deadline.
-    const after = await waitForRenewal(deps, tag, claim.rec, Math.min(deps.session.idpTimeoutMs + 500, remainingMs(budget)));
+    const after = await waitForRenewal(deps, tag, claim.rec, Math.min(deps.session.idpTimeoutMs + 500, Math.max(0, budgetLeftMs(budget))));
     if (after.kind === 'gone') return null;
     if (after.kind === 'renewed') return after.rec;
     if (after.kind === 'stuck') {
@@ -256,14 +257,6 @@ export async function renewSession(deps: SessionDeps, id: string, seen: SessionR
   }
   if (known.accessExpiresAt > deps.clock()) return withoutClaim(known);
   throw new SsoError('idp_error', 'the renewal kept changing hands');
-}
-
-function remainingMs(budget: CallBudget): number {
-  return budget.deadlineAt === undefined ? Number.POSITIVE_INFINITY : Math.max(0, budget.deadlineAt - Date.now());
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Watches a concurrent renewal (real time, at most `maxWaitMs`). */
