@@ -61,12 +61,14 @@ export async function resolveSession(deps: SessionDeps, id: string | undefined, 
   const rec = await loadSession(deps, id);
   if (!rec || !id) return null;
   const doc = await readTenantDoc(deps.store, rec.tenantId, { test: rec.test });
-  const refusal = doc ? userRefusal(doc, rec.appId, rec.userName) : 'unknown_tenant';
-  if (!doc || refusal) {
+  const revoke = async (reason: string): Promise<null> => {
     await endSession(deps, id, 'revoked');
-    deps.logger.info('sso.session_revoked', { session: sessionRef(id), tenantId: rec.tenantId, reason: refusal });
+    deps.logger.info('sso.session_revoked', { session: sessionRef(id), tenantId: rec.tenantId, reason });
     return null;
-  }
+  };
+  if (!doc) return revoke('unknown_tenant');
+  const refusal = userRefusal(doc, rec.appId, rec.userName);
+  if (refusal) return revoke(refusal);
   let current: SessionRecord | null = rec;
   if (renewalDue(rec, deps.clock())) {
     let client;
@@ -74,11 +76,7 @@ export async function resolveSession(deps: SessionDeps, id: string | undefined, 
       client = { base: tenantIdp(doc), credentials: tenantClient(doc, rec.appId, deps.sealer) };
     } catch (err) {
       // The app was unbound from the tenant: its sessions go with it. A bad domainName is the IdP's failure.
-      if (err instanceof SsoError && err.reason === 'unknown_tenant') {
-        await endSession(deps, id, 'revoked');
-        deps.logger.info('sso.session_revoked', { session: sessionRef(id), tenantId: rec.tenantId, reason: err.reason });
-        return null;
-      }
+      if (err instanceof SsoError && err.reason === 'unknown_tenant') return revoke(err.reason);
       throw err;
     }
     current = await renewSession(deps, id, rec, client, budget);
