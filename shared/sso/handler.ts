@@ -58,7 +58,7 @@ export function createSsoHandler(name: string, router: SsoRouter, options: Runti
         // A ConfigError names the setting (never its value); other messages may hold internals.
         logger.error(`${name}.error`, { route, error: e?.name ?? typeof err, message: loggableMessage(err) });
       }
-      answer = { ...refusal(req, refused, { ...(deps ? { backUrl: deps.sso.appUrl } : {}), json: route === 'session' }), reason: refused.reason };
+      answer = { ...refusal(req, refused, { backUrl: deps?.sso.appUrl, json: route === 'session' }), reason: refused.reason };
     }
     logger.info(`${name}.done`, { method: req.method, route, status: answer.statusCode, reason: answer.reason, latencyMs: Date.now() - started });
     return toApigResponse(answer);

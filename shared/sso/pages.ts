@@ -35,13 +35,12 @@ export function refusalHtml(err: SsoError, backUrl?: string): string {
 }
 
 /** The answer to a refusal: JSON when asked for (or `json` forces it), else the HTML page. */
-export function refusal(req: HttpRequest, err: SsoError, options: { backUrl?: string; cookie?: string; json?: boolean } = {}): HttpResponse {
-  if (options.json === true || wantsJson(req)) return jsonAnswer(err.status, { error: err.reason, message: err.message }, options.cookie);
+export function refusal(req: HttpRequest, err: SsoError, options: { backUrl?: string; json?: boolean } = {}): HttpResponse {
+  if (options.json === true || wantsJson(req)) return jsonAnswer(err.status, { error: err.reason, message: err.message });
   const headers: Record<string, string> = {
     ...BASE_HEADERS,
     'Content-Type': 'text/html;charset=UTF-8',
     'Content-Security-Policy': "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   };
-  if (options.cookie !== undefined) headers['Set-Cookie'] = options.cookie;
   return { statusCode: err.status, headers, body: refusalHtml(err, options.backUrl) };
 }
