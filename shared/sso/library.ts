@@ -21,11 +21,11 @@ import { resolveSession, type SessionView } from './view';
 export type SsoLibraryOptions = RuntimeOptions;
 
 const built = new WeakMap<object, SessionDeps>();
-let fromEnvironment: SessionDeps | undefined;
+/** Stands for "no options" (settings from the environment), so that case is built once too. */
+const FROM_ENVIRONMENT: SsoLibraryOptions = {};
 
 /** The collaborators for `options`, built once per options object (once in all without options). */
-function depsFor(options: SsoLibraryOptions | undefined): SessionDeps {
-  if (options === undefined) return (fromEnvironment ??= sessionDeps(buildCallbackDeps(undefined, {})));
+function depsFor(options: SsoLibraryOptions = FROM_ENVIRONMENT): SessionDeps {
   let deps = built.get(options);
   if (!deps) {
     deps = sessionDeps(buildCallbackDeps(undefined, options));
