@@ -4,6 +4,7 @@
  * @module
  */
 import { constantTimeEqual } from '../security/hmac';
+import { findMatchingKey } from '../security/verifyResult';
 import { GatewayAuthError } from './errors';
 import { verifyGatewayJwt } from './jwt';
 import type { GatewaySettings } from './settings';
@@ -26,10 +27,7 @@ export function verifyGatewayCall(headers: Readonly<Record<string, string>>, set
   const raw = typeof value === 'string' ? value.trim() : '';
   if (raw === '') throw new GatewayAuthError('missing');
   if (settings.mode === 'constant') {
-    let keyIndex = -1;
-    settings.values.forEach((value, i) => {
-      if (constantTimeEqual(value, raw) && keyIndex < 0) keyIndex = i;
-    });
+    const keyIndex = findMatchingKey(settings.values, (value) => constantTimeEqual(value, raw));
     if (keyIndex < 0) throw new GatewayAuthError('bad-value');
     return { keyIndex };
   }

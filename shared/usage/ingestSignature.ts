@@ -7,6 +7,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual } from '../security/hmac';
+import { findMatchingKey } from '../security/verifyResult';
 
 /** Header names (lower case). */
 export const USAGE_INGEST_HEADERS = {
@@ -64,8 +65,6 @@ export function verifyUsageIngest(
   if (!/^\d{1,16}$/.test(ts)) return { ok: false, problem: 'bad-timestamp' };
   if (Math.abs(nowMs - Number(ts)) > toleranceMs) return { ok: false, problem: 'stale-timestamp' };
   const given = sig.toLowerCase();
-  for (let i = 0; i < keys.length; i++) {
-    if (constantTimeEqual(usageIngestSignature(keys[i] as string, ts, body), given)) return { ok: true, keyIndex: i };
-  }
-  return { ok: false, problem: 'bad-signature' };
+  const keyIndex = findMatchingKey(keys, (key) => constantTimeEqual(usageIngestSignature(key, ts, body), given));
+  return keyIndex === -1 ? { ok: false, problem: 'bad-signature' } : { ok: true, keyIndex };
 }
