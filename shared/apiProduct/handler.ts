@@ -16,10 +16,13 @@
  * answer finds one, and it bills nothing) or an event stream, with an integer status; the wrapper never throws.
  * @module
  */
+import { isUtf8 } from 'node:buffer';
 import { DeadlineError, loggableMessage } from '../core/errors';
+import { parseJsonOrUndefined } from '../core/json';
 import { withDeadline } from '../core/deadline';
 import { readConfig, lazily, type RuntimeOptions } from '../callback/deps';
 import { remainingMs, safeRequestId, type Handler } from '../callback/handler';
+import { ANSWER_MARGIN_MS } from '../callback/requestDeadline';
 import { MAX_BODY_BYTES, toApigResponse, toRequest, type ApigResponse } from '../platform/apig';
 import type { Config } from '../platform/config';
 import type { FgContext, FgLogger } from '../platform/context';
@@ -27,7 +30,7 @@ import { createLogger, type Logger } from '../platform/logger';
 import { buyerContext, type BuyerContext } from './buyer';
 import { ApiProductError, GatewayAuthError } from './errors';
 import { verifyGatewayCall } from './gatewayAuth';
-import { gatewaySettings, type GatewaySettings } from './settings';
+import { gatewaySettings, HEADER_NAME, type GatewaySettings } from './settings';
 import { encodeSse, SSE_CONTENT_TYPE } from './sse';
 import { normalizeUsage, ZERO_USAGE, type TokenUsage, type UsageInput } from './usage';
 
@@ -89,12 +92,9 @@ export interface ApiProductOptions extends RuntimeOptions {
   timeoutMs?: number;
 }
 
-/** Time kept back from the function's remaining time to send the answer (ms). */
-const SEND_MARGIN_MS = 250;
 /** Longest timer Node.js accepts (ms). */
 const MAX_TIMER_MS = 2_147_000_000;
 const JSON_TYPE = 'application/json; charset=utf-8';
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Headers the wrapper sets itself. */
 const OWN_HEADERS = new Set(['content-type', 'content-length', 'x-request-id', 'transfer-encoding']);
 
@@ -130,13 +130,9 @@ function merchantHeaders(h: unknown): Record<string, string> {
   return out;
 }
 
+/** The body as JSON (a leading BOM skipped); undefined when it is empty, not UTF-8 or not JSON. */
 function parseJson(body: Buffer): unknown {
-  if (body.length === 0) return undefined;
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-  } catch {
-    return undefined;
-  }
+  return body.length > 0 && isUtf8(body) ? parseJsonOrUndefined(new TextDecoder().decode(body)) : undefined;
 }
 
 
@@ -291,7 +287,7 @@ export function apiProductHandler(handler: ApiHandler, options: ApiProductOption
         method: req.method, path: req.path, headers: req.headers, query: req.query, body: req.body, json: parseJson(req.body),
         buyer, ...(apiKey !== undefined ? { apiKey } : {}), receivedAt, logger,
       };
-      const limit = Math.min(options.timeoutMs ?? Number.POSITIVE_INFINITY, remainingMs(context) - SEND_MARGIN_MS);
+      const limit = Math.min(options.timeoutMs ?? Number.POSITIVE_INFINITY, remainingMs(context) - ANSWER_MARGIN_MS);
       let reply: unknown;
       try {
         reply = await runHandler(handler, call, limit);

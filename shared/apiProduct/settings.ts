@@ -26,7 +26,8 @@ export interface GatewaySettings {
   windowMs: number;
 }
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** An HTTP header name (RFC 9110 token). */
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** Reads the settings; throws {@link ConfigError} naming a missing or invalid setting. */
 export function gatewaySettings(config: Config): GatewaySettings {
