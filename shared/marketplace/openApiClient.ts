@@ -8,6 +8,7 @@
  * @module
  */
 import { ConfigError } from '../core/errors';
+import { parseJsonOrUndefined } from '../core/json';
 import { readBoundedText } from '../platform/boundedBody';
 import { isLoopbackHost } from '../platform/loopback';
 import { silentLogger, type Logger } from '../platform/logger';
@@ -272,12 +273,7 @@ export function createOpenApiClient(options: OpenApiClientOptions): OpenApiClien
           : `unreachable${networkCode(err)}`;
       throw new MarketplaceUnavailableError('NETWORK', `${req.what}: ${new URL(base).host} ${why}`, { cause: err });
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
+    const json = parseJsonOrUndefined(text);
     if (json === null || typeof json !== 'object' || Array.isArray(json)) {
       // A 2xx without a readable answer says nothing about the outcome: treat it as worth repeating.
       if (status >= 200 && status < 300) throw new MarketplaceUnavailableError('INVALID_ANSWER', `${req.what}: HTTP ${status} answer is not a JSON object`, { httpStatus: status });
