@@ -159,7 +159,7 @@ export async function runUsagePush(deps: UsagePushDeps, options: UsagePushOption
     report.deadLettered += moved.dead;
   };
 
-  batches: for (;;) {
+  for (;;) {
     const now = clock();
     if (now + worst > endsAt) {
       stop({ code: 'TIME', reason: 'the invocation has too little time left for another push', fatal: false });
@@ -181,7 +181,7 @@ export async function runUsagePush(deps: UsagePushDeps, options: UsagePushOption
       report.expired += expired.length;
     }
     const expiredSet = new Set(expired);
-    let open: StoredUsage[] = claimed.filter((u) => !expiredSet.has(u));
+    const open = claimed.filter((u) => !expiredSet.has(u));
     /** Unsettled records of this batch. */
     const unsettled = new Set(open.map((u) => u.meteringSn));
 
@@ -281,14 +281,10 @@ export async function runUsagePush(deps: UsagePushDeps, options: UsagePushOption
       return (await send(group.slice(0, half))) && send(group.slice(half));
     };
 
-    while (open.length > 0) {
-      const group = open.slice(0, size);
-      open = open.slice(size);
-      if (!(await send(group))) {
-        // Whatever this batch did not settle is due again at once for the next run.
-        await ledger.reschedule([...unsettled], clock());
-        break batches;
-      }
+    if (!(await sendInChunks(open))) {
+      // Whatever this batch did not settle is due again at once for the next run.
+      await ledger.reschedule([...unsettled], clock());
+      break;
     }
   }
 

@@ -39,7 +39,10 @@ function pushBase(context: FgContext | undefined, options: RuntimeOptions): Push
  * @throws ConfigError naming a missing setting (KG_ACCESS_KEY, KG_OPENAPI_AK, KG_OPENAPI_SK, Redis).
  */
 export function buildUsagePushDeps(context: FgContext | undefined, options: RuntimeOptions, logger: Logger): UsagePushDeps {
-  const base = pushBase(context, options);
+  return pushDeps(pushBase(context, options), logger);
+}
+
+function pushDeps(base: PushBase, logger: Logger): UsagePushDeps {
   return { ledger: base.ledger, bodyKey: base.bodyKey, clock: base.clock, logger, client: openApiClientFrom(base.config, logger), retention: usageRetentionOf(base.config) };
 }
 
@@ -51,8 +54,7 @@ export function createUsagePushHandler(options: RuntimeOptions = {}, pushOptions
     try {
       const base = baseFor(context);
       logger = createLogger(context.getLogger(), base.config.KG_LOG_LEVEL, { fn: 'usage-push' });
-      const deps: UsagePushDeps = { ledger: base.ledger, bodyKey: base.bodyKey, clock: base.clock, logger, client: openApiClientFrom(base.config, logger), retention: usageRetentionOf(base.config) };
-      return await runUsagePush(deps, { remainingMs: context.getRemainingTimeInMilliSeconds(), ...pushOptions });
+      return await runUsagePush(pushDeps(base, logger), { remainingMs: context.getRemainingTimeInMilliSeconds(), ...pushOptions });
     } catch (err) {
       logger.error('usage-push.unavailable', { error: (err as Error)?.name, message: loggableMessage(err) });
       return { error: (err as Error)?.name ?? 'Error' };
