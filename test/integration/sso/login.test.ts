@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { authBody, FLAG } from '../../../infra/emulator/kitBodies';
-import { APP_URL, CALLBACK_URL, IDP_TIMEOUT_MS, kitUser, ssoHarness, ssoTargets, type SsoHarness } from './ssoHarness';
+import { APP_URL, CALLBACK_URL, IDP_TIMEOUT_MS, kitUser, type SsoHarness, ssoTargets, startSso, stopSso } from './ssoHarness';
 
 const SESSION_COOKIE = /^kg_session=[A-Za-z0-9_-]{43}; HttpOnly; Secure; SameSite=Lax; Path=\/$/;
 
@@ -13,17 +13,12 @@ describe.each(ssoTargets())('SSO login on $name', (target) => {
   let h: SsoHarness;
 
   beforeAll(async () => {
-    await target.start();
-    h = await ssoHarness(target.store());
+    h = await startSso(target);
   });
   afterEach(() => {
     h.idp.faults = {};
   });
-  afterAll(async () => {
-    await h?.idp.close();
-    await h?.store.close();
-    await target.stop();
-  });
+  afterAll(() => stopSso(target, h));
 
   it('GET /sso/login sends the browser to the unified login page with ind=UNOP&appId after the fragment path', async () => {
     const res = await h.call('/sso/login');

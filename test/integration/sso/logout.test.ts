@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionTag } from '../../../shared/store/keys';
-import { APP_ORIGIN, dumpRedis, kitUser, LOGOUT_REDIRECTS, sessionIdsIn, ssoHarness, ssoTargets, type SsoHarness } from './ssoHarness';
+import { APP_ORIGIN, dumpRedis, kitUser, LOGOUT_REDIRECTS, sessionIdsIn, type SsoHarness, ssoTargets, startSso, stopSso } from './ssoHarness';
 
 const CLEARED = 'kg_session=; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT';
 
@@ -14,14 +14,9 @@ describe.each(ssoTargets())('SSO logout on $name', (target) => {
   let h: SsoHarness;
 
   beforeAll(async () => {
-    await target.start();
-    h = await ssoHarness(target.store());
+    h = await startSso(target);
   });
-  afterAll(async () => {
-    await h?.idp.close();
-    await h?.store.close();
-    await target.stop();
-  });
+  afterAll(() => stopSso(target, h));
 
   const idpLogout = (redirect: string) => `${h.idp.url}/api/v1/logout?redirect_url=${encodeURIComponent(redirect)}`;
 

@@ -10,25 +10,20 @@ import { defineMerchant } from '../../../shared/merchant';
 import { getSession, requireUser, SsoError } from '../../../shared';
 import { sessionTag } from '../../../shared/store/keys';
 import type { SessionRecord } from '../../../shared/sso/sessions';
-import { ABSOLUTE_MS, IDLE_MS, IDP_TIMEOUT_MS, kitUser, ssoHarness, ssoTargets, type SsoHarness } from './ssoHarness';
+import { ABSOLUTE_MS, IDLE_MS, IDP_TIMEOUT_MS, kitUser, type SsoHarness, ssoTargets, startSso, stopSso } from './ssoHarness';
 
 describe.each(ssoTargets())('SSO sessions on $name', (target) => {
   let h: SsoHarness;
 
   beforeAll(async () => {
-    await target.start();
-    h = await ssoHarness(target.store());
+    h = await startSso(target);
   });
   afterEach(() => {
     h.idp.faults = {};
     h.idp.expiresIn = 7200;
     h.idp.noRefreshToken = false;
   });
-  afterAll(async () => {
-    await h?.idp.close();
-    await h?.store.close();
-    await target.stop();
-  });
+  afterAll(() => stopSso(target, h));
 
   const record = async (id: string): Promise<SessionRecord | null> => (await h.store.read<SessionRecord>([sessionTag(id)]))[0]?.record ?? null;
   const refreshes = () => h.idp.granted('refresh_token');

@@ -5,7 +5,7 @@
  * (`ssoLoginHandler(defineMerchant(...))`) with an injected, movable clock, the small IdP stub, and a log
  * sink that keeps every line.
  */
-import { constants, generateKeyPairSync, publicEncrypt, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { applicationBody, authBody, newBinding, tenantBody, type KitBinding, type KitUser } from '../../../infra/emulator/kitBodies';
 import { kitHandler, ssoLoginHandler, ssoLogoutHandler } from '../../../shared/handlers';
@@ -20,6 +20,7 @@ import { MemoryStore } from '../../../shared/store/MemoryStore';
 import type { Store } from '../../../shared/store/Store';
 import { signKitRequest } from '../../../shared/testing';
 import { startIdpStub, type IdpStub } from '../../support/idpStub';
+import { encryptSecret, rsaPair } from '../kit/harness';
 import { startRedis, type RedisServer } from '../../support/redis';
 
 export const KIT_KEY = 'sso-it-kit-key-0001';
@@ -68,6 +69,19 @@ export function ssoTargets(): SsoTarget[] {
       raw: () => raw,
     },
   ];
+}
+
+/** Starts `target` and a harness on its store (the suites' beforeAll). */
+export async function startSso(target: SsoTarget): Promise<SsoHarness> {
+  await target.start();
+  return ssoHarness(target.store());
+}
+
+/** Closes what {@link startSso} opened (the suites' afterAll). */
+export async function stopSso(target: SsoTarget, h: SsoHarness | undefined): Promise<void> {
+  await h?.idp.close();
+  await h?.store.close();
+  await target.stop();
 }
 
 /** Every key and value of a Redis, as text. */
@@ -133,11 +147,6 @@ export interface SsoHarness {
 /** A kit user as authSync sends it. */
 export function kitUser(userName: string, extra: Partial<KitUser> = {}): KitUser {
   return { userName, name: `Name ${userName}`, orgCode: 'org-1', role: 'user', enable: 'true', ...extra };
-}
-
-function rsaPair(): { publicKeyPem: string; privateKeyPem: string } {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
 }
 
 let sharedPair: { publicKeyPem: string; privateKeyPem: string } | undefined;
@@ -213,7 +222,7 @@ export async function ssoHarness(store: Store, overrides: Record<string, string>
       const clientSecret = `secret-${randomBytes(12).toString('hex')}`;
       clientSecrets.push(clientSecret);
       idp.clients.push({ tenantId: b.tenantId, clientId, clientSecret });
-      const encrypted = publicEncrypt({ key: pair.publicKeyPem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(clientSecret)).toString('base64');
+      const encrypted = encryptSecret(pair.publicKeyPem, clientSecret);
       const codes = [
         await h.kit('tenantSync', tenantBody(b, 1, `企业 ${b.tenantCode}`, options.domainName ?? idp.url)),
         await h.kit('applicationSync', applicationBody(b, 1, clientId, encrypted)),
