@@ -10,7 +10,11 @@
 import type { CallbackDeps, CallbackSpec, Outcome, ResultModel, Verified } from '../callback/spec';
 import { nonceReservation } from '../callback/nonce';
 import { transact } from '../callback/transact';
+import { acceptedV2 } from '../callback/verified';
+import { parseJsonOrUndefined } from '../core/json';
 import { RESULT, RESULT_MESSAGE } from '../core/resultCodes';
+import { MAX_BODY_BYTES } from '../platform/apig';
+import { parseJsonBody } from '../protocol/parse';
 import type { KitName } from '../protocol/schemas/kit';
 import { verifyKitSignature } from '../security/kitSignature';
 import { verifyV1PostAuthToken } from '../security/v1AuthToken';
@@ -45,17 +49,15 @@ export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<K
         const key = deps.kitKeys[keyIndex] ?? '';
         return { protocol: 'v1', keyIndex, key, responder: kitResponder(key), json: body };
       }
-      const verdict = verifyKitSignature({ body: req.body.toString('utf8'), headers: req.headers, keys: deps.kitKeys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS });
-      const { keyIndex } = verdict;
-      const key = deps.kitKeys[keyIndex] ?? '';
-      const nonce = req.headers['x-nonce'];
-      return {
-        protocol: 'v2', keyIndex, key, responder: kitResponder(key),
-        ...(verdict.payloadForm ? { payloadForm: verdict.payloadForm } : {}),
-        ...(nonce ? { nonce } : {}),
-      };
+      // As produce: the signature check and parse share one JSON.parse of the body.
+      const body = req.body.toString('utf8');
+      const json = parseJsonOrUndefined(body);
+      const verdict = verifyKitSignature({ body, json, headers: req.headers, keys: deps.kitKeys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS });
+      return acceptedV2(verdict, deps.kitKeys, kitResponder, req.headers['x-nonce'], json);
     },
-    parse: (req, verified, deps) => prepareKitCall(name, (verified.json as Record<string, unknown> | undefined) ?? readKitBody(req, false), deps),
+    // V1: the body verify read and decoded; V2: the JSON verify parsed, checked as any body is.
+    parse: (req, verified, deps) =>
+      prepareKitCall(name, verified.protocol === 'v1' ? (verified.json as Record<string, unknown>) : parseJsonBody(req.body, MAX_BODY_BYTES, verified.json), deps),
     tag: (call) => tenantTag(call.tenantId, call.test),
     describe: (call, req, verified) => ({
       activity: name,
