@@ -13,8 +13,8 @@ export class BodyTooLarge extends Error {
   }
 }
 
-/** The whole body of `req`; rejects with {@link BodyTooLarge} when it is longer than `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** The whole body of `req`; rejects with {@link BodyTooLarge} when it is longer than `limit` bytes (default: no limit). */
+export function readBody(req: IncomingMessage, limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -37,9 +37,30 @@ export async function listen(server: Server, host: string, port = 0): Promise<{ 
   return { url: `http://${host.includes(':') ? `[${host}]` : host}:${taken}`, port: taken };
 }
 
+/** The waits of answers held back, all cleared when their server closes. */
+export class HeldTimers {
+  private readonly pending = new Set<NodeJS.Timeout>();
+
+  /** Resolves after `ms` (ms); never, once {@link clear} has run. */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.pending.delete(t);
+        resolve();
+      }, ms);
+      this.pending.add(t);
+    });
+  }
+
+  /** Drops every pending wait. */
+  clear(): void {
+    for (const t of this.pending) clearTimeout(t);
+    this.pending.clear();
+  }
+}
+
 /** Clears the pending `timers`, drops every connection and closes `server`. */
-export async function closeServer(server: Server, timers: Set<NodeJS.Timeout>): Promise<void> {
-  for (const t of timers) clearTimeout(t);
+export async function closeServer(server: Server, timers: HeldTimers): Promise<void> {
   timers.clear();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));

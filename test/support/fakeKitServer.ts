@@ -21,6 +21,7 @@ import { bodySignHeader } from '../../shared/security/bodySign';
 import { verifyKitSignature } from '../../shared/security/kitSignature';
 import { decryptOaep } from '../../shared/security/rsaOaep';
 import { parseWireQuery, verifyV1PostAuthToken } from '../../shared/security/v1AuthToken';
+import { readBody } from '../../infra/emulator/fakeHttp';
 
 /** The faults the fake can inject. */
 export type KitFault = 'wrong-code-on-repeat' | 'accepts-basic-key' | 'one-sided-clock' | 'secret-not-decrypted' | 'no-body-sign' | 'none';
@@ -37,15 +38,6 @@ const KIT_NAMES = new Set(['tenantSync', 'applicationSync', 'authSync', 'singleO
 const MAX_BODY = 4 * 1024 * 1024;
 type Answer = { resultCode: string; resultMsg: string } & Record<string, unknown>;
 const answer = (resultCode: string, resultMsg: string, extra: Record<string, unknown> = {}): Answer => ({ resultCode, resultMsg, ...extra });
-
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function jsonObject(text: string): Record<string, unknown> | undefined {
   try {
@@ -123,7 +115,7 @@ export async function startFakeKitServer(options: { kitKey: string; basicKey: st
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const bytes = await readAll(req);
+    const bytes = await readBody(req);
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     const match = /\/produceAPI\/(v2\/)?([A-Za-z]+)$/.exec(path);
     const name = match?.[2];

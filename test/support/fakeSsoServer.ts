@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decryptOaep } from '../../shared/security/rsaOaep';
+import { readBody } from '../../infra/emulator/fakeHttp';
 
 export type SsoFault = 'none' | 'no-state-check' | 'open-logout-redirect' | 'no-origin-check' | 'keeps-disabled-sessions' | 'racy-renewal';
 
@@ -55,15 +56,6 @@ class Refusal extends Error {
 const IDLE_MS = 30 * 60_000;
 const ABSOLUTE_MS = 12 * 3_600_000;
 const LOGIN_PAGE = 'https://macroverse.huaweicloud.com/unified-login/#/portal-login';
-
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function cookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -297,7 +289,7 @@ export async function startFakeSsoServer(options: { appId: string; privateKeyPem
     const path = url.pathname;
     const reply = (status: number, headers: Record<string, string>, body = '') => res.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) }).end(body);
     const json = (status: number, value: unknown) => reply(status, { 'Content-Type': 'application/json' }, JSON.stringify(value));
-    readAll(req)
+    readBody(req)
       .then(async (raw) => {
         const kitName = /^\/produceAPI\/v2\/(tenantSync|applicationSync|authSync)$/.exec(path)?.[1];
         if (req.method === 'POST' && kitName) {

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { canonicalJson } from '../../infra/emulator/canonicalJson';
 import { bodySignature, signV1AuthToken } from '../../infra/emulator/v1Signer';
 import { signV2Request } from '../../infra/emulator/v2Signer';
+import { readBody } from '../../infra/emulator/fakeHttp';
 
 /** The faults the proxy can inject. */
 export type Fault = 'new-instance-id-on-retry' | 'missing-frontend-url' | 'accepts-any-signature' | 'wrong-result-code' | 'none';
@@ -34,15 +35,6 @@ interface Incoming {
   body: Buffer;
   activity?: string;
   json?: Record<string, unknown>;
-}
-
-function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
 }
 
 function parseObject(bytes: Buffer): Record<string, unknown> | undefined {
@@ -106,7 +98,7 @@ export async function startFaultyProxy(target: string, fault: Fault, key: string
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const body = await readAll(req);
+    const body = await readBody(req);
     const url = new URL(req.url ?? '/', upstream);
     const json = parseObject(body);
     const incoming: Incoming = { url, body, json, activity: typeof json?.activity === 'string' ? json.activity : url.searchParams.get('activity') ?? undefined };
@@ -122,7 +114,7 @@ export async function startFaultyProxy(target: string, fault: Fault, key: string
       r.on('error', reject);
       r.end(body);
     });
-    let answerBody = await readAll(upstreamRes);
+    let answerBody = await readBody(upstreamRes);
     const parsed = parseObject(answerBody);
     const replacement = parsed ? rewrite(incoming, parsed) : undefined;
     const rawHeaders = upstreamRes.rawHeaders;

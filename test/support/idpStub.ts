@@ -4,8 +4,9 @@
  * Bearer userinfo and logout, a record of every request, and switches for the faults the tests need.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../../infra/emulator/fakeHttp';
 
 /** A user of the stub's one tenant directory. */
 export interface StubUser {
@@ -64,15 +65,6 @@ export interface IdpStub {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -128,7 +120,7 @@ export async function startIdpStub(): Promise<IdpStub> {
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://stub');
-      const text = await readBody(req);
+      const text = (await readBody(req)).toString('utf8');
       const form = Object.fromEntries(new URLSearchParams(text));
       const record: StubRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), form };
       if (req.headers.authorization) record.authorization = req.headers.authorization;

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HeldTimers } from '../../infra/emulator/fakeHttp';
 import type { ProvisionedApp } from '../../shared/provisioning/Provisioner';
 import { isProvisionerStep, verifyProvisionerRequest, type ProvisionerRequestProblem, type ProvisionerStep } from '../../shared/provisioning/provisionerSignature';
 
@@ -105,16 +106,7 @@ export async function startMerchantBackend(options: MerchantBackendOptions): Pro
   const rejected: RejectedCall[] = [];
   // Idempotency as the contract demands: the same provision key always gets the same app.
   const apps = new Map<string, ProvisionedApp>();
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-
-  const wait = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        timers.delete(t);
-        resolve();
-      }, ms);
-      timers.add(t);
-    });
+  const timers = new HeldTimers();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -140,7 +132,7 @@ export async function startMerchantBackend(options: MerchantBackendOptions): Pro
 
     const b = behaviours.get(step) ?? {};
     if (b.hang) return; // the socket stays open until close()
-    if (b.delayMs) await wait(b.delayMs);
+    if (b.delayMs) await timers.sleep(b.delayMs);
     if (res.destroyed) return;
     if (b.httpStatus !== undefined) {
       res.writeHead(b.httpStatus, { 'content-type': 'text/plain' });
@@ -198,7 +190,6 @@ export async function startMerchantBackend(options: MerchantBackendOptions): Pro
       behaviours.clear();
     },
     close() {
-      for (const t of timers) clearTimeout(t);
       timers.clear();
       return new Promise<void>((resolve) => {
         server.close(() => resolve());

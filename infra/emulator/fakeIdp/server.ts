@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { authorizeLoginPage, errorPage, indexPage, signedOutPage, unifiedLoginPage, type Page } from './pages';
 import { IdpRegistry, SetupError, type IdpEvent, type IdpSetup, type IdpTenant, type IdpUser } from './registry';
-import { BodyTooLarge, closeServer, listen, readBody } from '../fakeHttp';
+import { BodyTooLarge, closeServer, HeldTimers, listen, readBody } from '../fakeHttp';
 
 /** How to start a fake IdP. */
 export interface FakeIdpOptions {
@@ -103,17 +103,8 @@ export async function startFakeIdp(options: FakeIdpOptions = {}): Promise<FakeId
   if (options.setup) registry.setup(options.setup);
   const defaultSlowMs = options.slowMs ?? 8_000;
   const log = options.log ?? (() => {});
-  const timers = new Set<NodeJS.Timeout>();
+  const timers = new HeldTimers();
   let base = '';
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        timers.delete(t);
-        resolve();
-      }, ms);
-      timers.add(t);
-    });
 
   const sessionCookie = (id: string) => `${IDP_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax`;
   const clearCookie = `${IDP_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
@@ -193,7 +184,7 @@ export async function startFakeIdp(options: FakeIdpOptions = {}): Promise<FakeId
     const kind = tenant.faults[endpoint];
     if (kind === 'error') return { answer: json(500, { error: 'server_error', error_description: 'injected fault: internal error' }), fault: 'error' };
     if (kind === 'slow') {
-      await sleep(tenant.faults.slowMs ?? defaultSlowMs);
+      await timers.sleep(tenant.faults.slowMs ?? defaultSlowMs);
       return { fault: 'slow' };
     }
     return kind ? { fault: kind } : {};

@@ -5,7 +5,7 @@
  * @module
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import { closeServer, listen, readBody } from '../fakeHttp';
+import { closeServer, HeldTimers, listen, readBody } from '../fakeHttp';
 import { FakeOpenApi, type FakeOpenApiConfig } from './fakeOpenApi';
 
 /** Settings of {@link startFakeOpenApi}. */
@@ -41,7 +41,7 @@ function headerMap(req: IncomingMessage): Record<string, string> {
 /** Starts a fake open API. */
 export async function startFakeOpenApi(options: FakeOpenApiOptions): Promise<RunningFakeOpenApi> {
   const api = new FakeOpenApi(options);
-  const timers = new Set<NodeJS.Timeout>();
+  const timers = new HeldTimers();
   const log = options.log;
   const server = createServer((req, res) => {
     const raw = req.url ?? '/';
@@ -62,15 +62,8 @@ export async function startFakeOpenApi(options: FakeOpenApiOptions): Promise<Run
           const code = (answer.body as Record<string, unknown>)?.error_code ?? (answer.body as Record<string, unknown>)?.resultCode ?? '';
           log(`${req.method} ${path} -> ${answer.status} ${String(code)}${answer.delayMs ? ` (answer held back ${answer.delayMs} ms)` : ''}`);
         }
-        if (answer.delayMs && answer.delayMs > 0) {
-          const timer = setTimeout(() => {
-            timers.delete(timer);
-            write();
-          }, answer.delayMs);
-          timers.add(timer);
-        } else {
-          write();
-        }
+        if (answer.delayMs && answer.delayMs > 0) void timers.sleep(answer.delayMs).then(write);
+        else write();
       });
   });
   server.keepAliveTimeout = 5_000;

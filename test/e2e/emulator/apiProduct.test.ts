@@ -4,24 +4,20 @@
  * fault each run (usage dropped or wrong, a stream without usage or [DONE], errors answered 200 or as text,
  * any token accepted). Every fault must make the run exit 1 naming the step that caught it.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../infra/cli/command';
 import { main } from '../../../infra/cli/main';
 import type { SimulationReport } from '../../../infra/emulator/report';
 import { runSimulation } from '../../../infra/emulator/runner';
 import type { LocalServer } from '../../../infra/server/localServer';
 import { emulatorOptions, failuresOf, startServer } from './harness';
+import { readBody } from '../../../infra/emulator/fakeHttp';
+import { captureIo } from '../../support/simulateCli';
 
 const AK = 'e2e-gw-ak';
 const SK = 'e2e-gw-sk-0001';
 const OLD = 'e2e-gw-ak-old:e2e-gw-sk-0000';
-
-function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', env, readStdin: async () => Buffer.alloc(0), out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
 
 type Fault = 'none' | 'no-usage' | 'wrong-total' | 'stream-without-usage' | 'stream-without-done' | 'errors-as-200' | 'errors-as-text' | 'accepts-any-token';
 
@@ -62,21 +58,12 @@ function inject(fault: Fault, status: number, type: string, body: string): { sta
   return { status, type, body };
 }
 
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 /** The broken backend: forwards to `upstream` and injects `fault` into the answers. */
 async function startBrokenBackend(upstream: string, fault: Fault): Promise<{ url: string; injected: () => number; close(): Promise<void> }> {
   let injected = 0;
   const server: Server = createServer((req, res) => {
     void (async () => {
-      const body = await readAll(req);
+      const body = await readBody(req);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['host', 'content-length', 'connection'].includes(k)) headers[k] = v;
       const up = await fetch(`${upstream}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, body: body.length > 0 ? body : null });
