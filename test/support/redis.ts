@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
+import { freePort as ephemeralPort } from './ports';
 
 /** One spawned redis-server. */
 export interface RedisServer {
@@ -313,18 +314,6 @@ async function freePort(withBus = false): Promise<number> {
     return port;
   }
   throw new Error('no free port found for redis-server');
-}
-
-function ephemeralPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function canBind(port: number): Promise<boolean> {

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { CliIo } from '../../infra/cli/command';
 
-/** A {@link CliIo} with an empty environment and stdin, collecting stdout and stderr. */
-export function captureIo(): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', env: {}, readStdin: async () => Buffer.alloc(0), out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+/** A {@link CliIo} with `env` (default: empty) and an empty stdin, collecting stdout and stderr. */
+export function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string; stderr: string } {
+  const io = { stdout: '', stderr: '', env, readStdin: async () => Buffer.alloc(0), out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
   return io;
 }
 

@@ -10,7 +10,6 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import { startFakeIdp, type FakeIdp } from '../../../infra/emulator/fakeIdp/inde
 import { applicationBody, authBody, FLAG, tenantBody, type KitBinding } from '../../../infra/emulator/kitBodies';
 import { KitMarketplace } from '../../../infra/emulator/kitClient';
 import { encryptClientSecret } from '../../../infra/emulator/rsaOaep';
+import { freePort } from '../../support/ports';
 import { startLocalServer, type LocalServer } from '../../../infra/server/localServer';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -27,19 +27,6 @@ const SHOTS = resolve(__dirname, '../../../test-results/sso');
 const KIT_KEY = 'browser-kit-key-0001';
 const APP_ID = 'browser-demo-app';
 const USER = { userName: 'zhang.san', password: `pw-${randomBytes(6).toString('hex')}`, name: '张三 Zhang San', role: 'admin', orgCode: 'RD' };
-
-/** A port free right now (the server's own URLs name it before it listens). */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => done(port));
-    });
-  });
-}
 
 describe('SSO in headless Chromium: demo app, fake IdP login page, reload, logout', () => {
   let idp: FakeIdp | undefined;

@@ -1,25 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulation } from '../../../infra/emulator/runner';
-import { startLocalServer } from '../../../infra/server/localServer';
+import { freePort } from '../../support/ports';
 import { startRedis, type RedisServer } from '../../support/redis';
-import { E2E_KEY, emulatorOptions, failuresOf } from './harness';
+import { emulatorOptions, failuresOf, startServer } from './harness';
 
 /** The 联营 kit key the server is started with (a test value, never a real one; differs from the basic key). */
 const KIT_KEY = 'e2e-kit-key-0001';
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => done(port));
-    });
-  });
-}
 
 // The acceptance test of SSO (issue 10): the local server with the kit, an 应用凭证 key pair and SSO
 // settings must answer every step of the sso scenario as the contract expects, the fake IdP started by
@@ -45,11 +32,11 @@ describe('runSimulation --scenario sso against the local server', () => {
   ])('passes every step on %s', async (_name, storeEnv) => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const server = await startLocalServer({ port, workerIntervalMs: 0, env: {
-      KG_ACCESS_KEY: E2E_KEY, KG_DATA_KEY: Buffer.alloc(32, 7).toString('base64'), ...storeEnv(),
+    const server = await startServer({
+      ...storeEnv(),
       KG_KIT_ACCESS_KEY: KIT_KEY, KG_RSA_PRIVATE_KEYS: privateKeyPem, KG_RSA_PRIVATE_KEY: privateKeyPem,
       KG_SSO_APP_ID: 'e2e-sso-app', KG_SSO_CALLBACK_URL: `${base}/sso/callback`, KG_SSO_APP_URL: `${base}/demo`, KG_SSO_LOGOUT_REDIRECTS: `${base}/demo,${base}/bye`,
-    } });
+    }, { port, workerIntervalMs: 0 });
     try {
       const report = await runSimulation(emulatorOptions(server.url, { kitKey: KIT_KEY, rsaPublicKey: publicKeyPem }), ['sso']);
       expect(failuresOf(report)).toEqual([]);

@@ -4,21 +4,22 @@
  * signature key is the basic-interface key, and the server runs usage-push on an interval
  * (`usagePushIntervalMs`). Then broken servers: each run must exit 1 naming the failing step.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer as createNetServer } from 'node:net';
-import { resolve } from 'node:path';
-import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import type { ChildProcess } from 'node:child_process';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../infra/cli/command';
 import { main } from '../../../infra/cli/main';
 import { startFakeOpenApi, type RunningFakeOpenApi } from '../../../infra/emulator/fakeOpenApi/server';
 import type { SimulationReport } from '../../../infra/emulator/report';
 import { runSimulation } from '../../../infra/emulator/runner';
 import { usageIngestSignature } from '../../../infra/emulator/usageClient';
-import { startLocalServer, type LocalServer } from '../../../infra/server/localServer';
+import type { LocalServer } from '../../../infra/server/localServer';
 import { MemoryStore } from '../../../shared/store/MemoryStore';
-import { E2E_KEY, emulatorOptions, failuresOf } from './harness';
+import { cleanEnv, runKg, spawnKg, waitForUrl } from '../../support/kgProcess';
+import { freePort } from '../../support/ports';
+import { E2E_KEY, emulatorOptions, failuresOf, startServer } from './harness';
+import { readBody } from '../../../infra/emulator/fakeHttp';
+import { captureIo } from '../../support/simulateCli';
 
 const AK = 'E2EOPENAPIAK0001';
 const SK = 'e2e-openapi-sk-0001';
@@ -42,37 +43,15 @@ function usageEnv(endpoint: string, extra: Record<string, string> = {}): Record<
  * The local server with the e2e basic key, `env` on top, usage-push every 300 ms, on a MemoryStore of its own
  * (the process-wide warm store would let two servers of this file push and enrich each other's records).
  */
-function startServer(env: Record<string, string>): Promise<LocalServer> {
-  return startLocalServer({ env: { KG_ACCESS_KEY: E2E_KEY, KG_DATA_KEY: Buffer.alloc(32, 7).toString('base64'), ...env }, store: new MemoryStore(), usagePushIntervalMs: 300 });
-}
-
-function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', env, readStdin: async () => Buffer.alloc(0), out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
+function startUsageServer(env: Record<string, string>): Promise<LocalServer> {
+  return startServer(env, { store: new MemoryStore(), usagePushIntervalMs: 300 });
 }
 
 /** A proxy that re-signs every `POST /usage` with the right key and a fresh timestamp: a server that checks nothing. */
 async function acceptAnySignatureProxy(target: string): Promise<{ url: string; close(): Promise<void> }> {
   const upstream = new URL(target);
   const server = createServer((req, res) => {
-    void readAll(req).then((body) => {
+    void readBody(req).then((body) => {
       const headers = { ...req.headers };
       if (req.method === 'POST' && (req.url ?? '').split('?')[0] === '/usage') {
         const ts = String(Date.now());
@@ -82,7 +61,7 @@ async function acceptAnySignatureProxy(target: string): Promise<{ url: string; c
       headers.host = upstream.host;
       headers['content-length'] = String(body.length);
       const out = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
-        void readAll(answer).then((bytes) => {
+        void readBody(answer).then((bytes) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           res.end(bytes);
         });
@@ -107,7 +86,7 @@ describe('kg simulate --scenario usage against the local server and a fake open 
   let server: LocalServer;
   beforeAll(async () => {
     fake = await startFakeOpenApi({ ak: AK, sk: SK, key: E2E_KEY, knownInstances: 'registered' });
-    server = await startServer(usageEnv(fake.url));
+    server = await startUsageServer(usageEnv(fake.url));
   }, 60_000);
   afterAll(async () => {
     await server?.close();
@@ -131,7 +110,7 @@ describe('kg simulate --scenario usage against the local server and a fake open 
   it('passes through the CLI with the fake started by the scenario on KG_OPENAPI_ENDPOINT', async () => {
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
-    const own = await startServer(usageEnv(endpoint));
+    const own = await startUsageServer(usageEnv(endpoint));
     try {
       const io = captureIo({ KG_OPENAPI_ENDPOINT: endpoint, KG_OPENAPI_AK: AK, KG_OPENAPI_SK: SK, KG_USAGE_INGEST_KEY: INGEST_KEY });
       const code = await main(['simulate', '--url', own.url, '--key', E2E_KEY, '--scenario', 'usage', '--poll-interval', '50', '--push-wait', String(PUSH_WAIT_MS), '--json'], io);
@@ -163,7 +142,7 @@ describe('kg simulate --scenario usage against broken servers: exit 1 naming the
   }
 
   it('a server signing the open API with the wrong SK: the push and the order query fail on APIGW.0301', async () => {
-    const server = await startServer(usageEnv(fake.url, { KG_OPENAPI_SK: `${SK}-wrong` }));
+    const server = await startUsageServer(usageEnv(fake.url, { KG_OPENAPI_SK: `${SK}-wrong` }));
     try {
       const { code, report, stdout } = await simulate(server.url);
       expect(code).toBe(1);
@@ -178,7 +157,7 @@ describe('kg simulate --scenario usage against broken servers: exit 1 naming the
   }, 120_000);
 
   it('a server that accepts any ingestion signature: the hostile POST /usage steps fail with HTTP 200', async () => {
-    const server = await startServer(usageEnv(fake.url));
+    const server = await startUsageServer(usageEnv(fake.url));
     const proxy = await acceptAnySignatureProxy(server.url);
     try {
       const { code, report } = await simulate(proxy.url);
@@ -195,62 +174,30 @@ describe('kg simulate --scenario usage against broken servers: exit 1 naming the
 });
 
 describe('the acceptance check of issue 11: `kg openapi` + `npm start` (kg serve) + `kg simulate --scenario usage` as real processes', () => {
-  const ROOT = resolve(__dirname, '../../..');
-  const KG = resolve(ROOT, 'bin/kg.cjs');
   const children: ChildProcess[] = [];
   afterAll(() => {
     for (const child of children) if (child.pid !== undefined && child.exitCode === null) child.kill('SIGTERM');
   });
 
-  /** A fresh shell's environment: no KG_* settings leak in from the test runner. */
-  function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('KG_') && k !== 'PORT') env[k] = v;
-    return { ...env, ...extra };
-  }
-
-  function startKg(args: string[], env: NodeJS.ProcessEnv, pattern: RegExp): Promise<string> {
-    const child = spawn(process.execPath, [KG, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  function startKg(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+    const child = spawnKg(args, env);
     children.push(child);
-    return new Promise((resolveUrl, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`kg ${args[0]} printed no URL: ${out}`)), 60_000);
-      child.stdout?.on('data', (chunk: Buffer) => {
-        out += chunk.toString('utf8');
-        const match = pattern.exec(out);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolveUrl(match[1]);
-        }
-      });
-      child.on('exit', (code) => reject(new Error(`kg ${args[0]} exited with ${code}: ${out}`)));
-    });
-  }
-
-  function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((done) => {
-      const child = spawn(process.execPath, [KG, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
+    return waitForUrl(child, args[0] ?? '');
   }
 
   it('passes, and exits 1 naming the step when the server signs with another SK', async () => {
     const settings = { KG_OPENAPI_AK: AK, KG_OPENAPI_SK: SK, KG_ACCESS_KEY: E2E_KEY };
-    const openapi = await startKg(['openapi', '--port', '0', '--instances', 'registered', '--quiet'], cleanEnv(settings), /listening on (http:\/\/[^\s]+)/);
+    const openapi = await startKg(['openapi', '--port', '0', '--instances', 'registered', '--quiet'], cleanEnv(settings));
     const serverEnv = { ...settings, KG_OPENAPI_ENDPOINT: openapi, KG_USAGE_INGEST_KEY: INGEST_KEY, KG_OPENAPI_TIMEOUT_MS: '2000' };
-    const url = await startKg(['serve', '--port', '0', '--quiet'], cleanEnv(serverEnv), /listening on (http:\/\/[^\s]+)/);
+    const url = await startKg(['serve', '--port', '0', '--quiet'], cleanEnv(serverEnv));
     const args = ['simulate', '--url', url, '--scenario', 'usage', '--openapi', openapi, '--poll-interval', '100', '--push-wait', String(PUSH_WAIT_MS)];
-    const ok = await run(args, cleanEnv({ KG_ACCESS_KEY: E2E_KEY, KG_USAGE_INGEST_KEY: INGEST_KEY }));
+    const ok = await runKg(args, cleanEnv({ KG_ACCESS_KEY: E2E_KEY, KG_USAGE_INGEST_KEY: INGEST_KEY }));
     expect(ok.stdout).toContain('PASS:');
     expect(ok.code).toBe(0);
     expect(ok.stdout + ok.stderr).not.toContain(INGEST_KEY);
 
-    const broken = await startKg(['serve', '--port', '0', '--quiet'], cleanEnv({ ...serverEnv, KG_OPENAPI_SK: `${SK}-wrong` }), /listening on (http:\/\/[^\s]+)/);
-    const bad = await run(['simulate', '--url', broken, '--scenario', 'usage', '--openapi', openapi, '--poll-interval', '100', '--push-wait', '4000', '--json'], cleanEnv({ KG_ACCESS_KEY: E2E_KEY, KG_USAGE_INGEST_KEY: INGEST_KEY }));
+    const broken = await startKg(['serve', '--port', '0', '--quiet'], cleanEnv({ ...serverEnv, KG_OPENAPI_SK: `${SK}-wrong` }));
+    const bad = await runKg(['simulate', '--url', broken, '--scenario', 'usage', '--openapi', openapi, '--poll-interval', '100', '--push-wait', '4000', '--json'], cleanEnv({ KG_ACCESS_KEY: E2E_KEY, KG_USAGE_INGEST_KEY: INGEST_KEY }));
     expect(bad.code).toBe(1);
     const report = JSON.parse(bad.stdout) as SimulationReport;
     expect(report.failures.map((f) => f.step)).toContain('usage-push delivered every accepted record to the open API (15)');

@@ -4,7 +4,6 @@
  * the project's verifier (written apart, from the same reference).
  */
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../infra/cli/command';
 import { parseSimulateArgs } from '../../../infra/cli/commands/simulate';
 import { main } from '../../../infra/cli/main';
 import { sseData, usageProblems } from '../../../infra/emulator/apiProductChecks';
@@ -12,13 +11,9 @@ import { gatewayToken, parseGatewayKeyPair } from '../../../infra/emulator/gatew
 import { BASIC_SCENARIO_NAMES, SCENARIO_NAMES } from '../../../infra/emulator/scenarios/index';
 import { GatewayAuthError } from '../../../shared/apiProduct/errors';
 import { parseGatewayKeyRing, verifyGatewayJwt } from '../../../shared/apiProduct/jwt';
+import { captureIo } from '../../support/simulateCli';
 
 const URL_ARGS = ['--url', 'http://127.0.0.1:9/'];
-
-function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', env, readStdin: async () => Buffer.alloc(0), out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
 
 describe('kg simulate --scenario api-product arguments', () => {
   it('needs no --key and reads the pair, the header and the path', () => {

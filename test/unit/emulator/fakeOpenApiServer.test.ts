@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../infra/cli/main';
-import type { CliIo } from '../../../infra/cli/command';
 import { signAkSkRequest } from '../../../infra/emulator/fakeOpenApi/akskVerifier';
 import { sortedJson, usageBodySignature } from '../../../infra/emulator/fakeOpenApi/bodySignature';
 import { OPENAPI_PATHS, type FakeLedger } from '../../../infra/emulator/fakeOpenApi/fakeOpenApi';
 import { mockOrders } from '../../../infra/emulator/fakeOpenApi/orders';
 import { startFakeOpenApi, type RunningFakeOpenApi } from '../../../infra/emulator/fakeOpenApi/server';
 import { FakeOpenApiControl } from '../../../infra/emulator/usageClient';
+import { captureIo } from '../../support/simulateCli';
 
 const AK = 'AKFAKETEST0001';
 const SK = 'sk-fake-test-0001';
@@ -213,11 +213,6 @@ describe('fake open API: fault injection', () => {
 });
 
 describe('kg openapi', () => {
-  function captureIo(): CliIo & { stdout: string; stderr: string } {
-    const io = { stdout: '', stderr: '', env: {}, readStdin: async () => Buffer.alloc(0), out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-    return io;
-  }
-
   it('prints its usage and refuses bad arguments with exit 2', async () => {
     const help = captureIo();
     expect(await main(['openapi', '--help'], help)).toBe(0);
