@@ -38,31 +38,62 @@ function post(agent: Agent, base: URL, call: SignedCall): Promise<{ status: numb
   });
 }
 
-/** Drives `url` with the signed lifecycle mix (`key` signs) for `durationMs` (ms). */
-export async function runLoad(options: { url: string; key: string; concurrency: number; durationMs: number }): Promise<LoadResult> {
-  const base = new URL(options.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+/** What {@link drive} measured: the latencies (ms) of the answered calls and the answers by code. */
+interface Drive {
+  durationMs: number;
+  latencies: number[];
+  codes: Record<string, number>;
+}
+
+/**
+ * Runs `concurrency` clients against `url` until `durationMs` (ms) has passed. A client calls `send`, which
+ * times the call and counts a transport failure (`network`) or a status other than 200 (`http-<status>`),
+ * resolving to the answer's text only for a 200; the client counts that answer's code itself.
+ */
+async function drive(
+  url: string,
+  concurrency: number,
+  durationMs: number,
+  client: (send: (call: SignedCall) => Promise<string | undefined>, count: (code: string) => void, deadline: number) => Promise<void>,
+): Promise<Drive> {
+  const base = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   const codes: Record<string, number> = {};
   const count = (code: string) => {
     codes[code] = (codes[code] ?? 0) + 1;
   };
+  const send = async (call: SignedCall): Promise<string | undefined> => {
+    const t0 = performance.now();
+    try {
+      const res = await post(agent, base, call);
+      latencies.push(performance.now() - t0);
+      if (res.status === 200) return res.text;
+      count(`http-${res.status}`);
+    } catch {
+      count('network');
+    }
+    return undefined;
+  };
   const started = performance.now();
-  const deadline = started + options.durationMs;
-  const client = async () => {
+  const deadline = started + durationMs;
+  await Promise.all(Array.from({ length: concurrency }, () => client(send, count, deadline)));
+  const measured = performance.now() - started;
+  agent.destroy();
+  return { durationMs: measured, latencies, codes };
+}
+
+/** Drives `url` with the signed lifecycle mix (`key` signs) for `durationMs` (ms). */
+export async function runLoad(options: { url: string; key: string; concurrency: number; durationMs: number }): Promise<LoadResult> {
+  const run = await drive(options.url, options.concurrency, options.durationMs, async (send, count, deadline) => {
     while (performance.now() < deadline) {
       let instanceId = `bench-${Math.random().toString(36).slice(2)}`;
       for (const body of roundBodies(() => instanceId)) {
         if (performance.now() >= deadline) return;
-        const t0 = performance.now();
+        const text = await send(signedV2Call(options.key, body()));
+        if (text === undefined) continue;
         try {
-          const res = await post(agent, base, signedV2Call(options.key, body()));
-          latencies.push(performance.now() - t0);
-          if (res.status !== 200) {
-            count(`http-${res.status}`);
-            continue;
-          }
-          const json = JSON.parse(res.text) as { resultCode?: string; instanceId?: string };
+          const json = JSON.parse(text) as { resultCode?: string; instanceId?: string };
           count(json.resultCode ?? 'none');
           if (json.instanceId) instanceId = json.instanceId;
         } catch {
@@ -70,15 +101,12 @@ export async function runLoad(options: { url: string; key: string; concurrency: 
         }
       }
     }
-  };
-  await Promise.all(Array.from({ length: options.concurrency }, client));
-  const durationMs = performance.now() - started;
-  agent.destroy();
-  return loadFigures(options.concurrency, durationMs, latencies, codes);
+  });
+  return loadFigures(options.concurrency, run);
 }
 
 /** The figures of a run: requests, rate and latency percentiles. */
-function loadFigures(concurrency: number, durationMs: number, latencies: number[], codes: LoadResult['resultCodes']): LoadResult {
+function loadFigures(concurrency: number, { durationMs, latencies, codes }: Drive): LoadResult {
   return {
     concurrency,
     durationMs: round(durationMs, 0),
@@ -106,35 +134,16 @@ function leadingResultCode(text: string): string {
  * made just before it is sent) and waiting for the answer before the next.
  */
 export async function runCallLoad(options: { url: string; concurrency: number; durationMs: number; next: () => SignedCall }): Promise<CallLoadResult> {
-  const base = new URL(options.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
-  const latencies: number[] = [];
-  const codes: Record<string, number> = {};
-  const count = (code: string) => {
-    codes[code] = (codes[code] ?? 0) + 1;
-  };
   const cpu0 = process.cpuUsage();
-  const started = performance.now();
-  const deadline = started + options.durationMs;
-  const client = async () => {
+  const run = await drive(options.url, options.concurrency, options.durationMs, async (send, count, deadline) => {
     while (performance.now() < deadline) {
-      const call = options.next();
-      const t0 = performance.now();
-      try {
-        const res = await post(agent, base, call);
-        latencies.push(performance.now() - t0);
-        count(res.status === 200 ? leadingResultCode(res.text) : `http-${res.status}`);
-      } catch {
-        count('network');
-      }
+      const text = await send(options.next());
+      if (text !== undefined) count(leadingResultCode(text));
     }
-  };
-  await Promise.all(Array.from({ length: options.concurrency }, client));
-  const durationMs = performance.now() - started;
+  });
   const cpu = process.cpuUsage(cpu0);
-  agent.destroy();
   return {
-    ...loadFigures(options.concurrency, durationMs, latencies, codes),
-    cpuUsPerRequest: round((cpu.user + cpu.system) / Math.max(1, latencies.length), 1),
+    ...loadFigures(options.concurrency, run),
+    cpuUsPerRequest: round((cpu.user + cpu.system) / Math.max(1, run.latencies.length), 1),
   };
 }
