@@ -29,7 +29,7 @@ export function signedV2Call(key: string, body: Record<string, string>): SignedC
 }
 
 /** `yyyyMMddHHmmss` (UTC) of `ms`. */
-function expireTime(ms: number): string {
+export function expireTime(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 

@@ -8,8 +8,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ApigEvent } from '../../shared/platform/apig';
-import { newNonce, signV2Request } from '../emulator/v2Signer';
-import type { SignedCall } from './lifecycleMix';
+import { expireTime, signedV2Call, type SignedCall } from './lifecycleMix';
 import { seedReferenceInstance } from './referenceHandler';
 
 /** The three activities the issue's CPU target names, in report order. */
@@ -29,23 +28,6 @@ export interface BenchInstance {
   answers: { newInstance: string; refreshInstance: string; queryInstance: string };
 }
 
-/** A JSON body with sorted keys, compact: the canonical payload the V2 signature covers. */
-function sortedJson(body: Record<string, string>): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(body).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
-}
-
-/**
- * Signs `body` with `key`, a fresh nonce and the current timestamp (ms), with the emulator's own signer.
- * The body is sent sorted and compact, as the marketplace sends it, so it is its own canonical payload.
- */
-export function signCall(key: string, body: Record<string, string>): SignedCall {
-  const text = sortedJson(body);
-  const nonce = newNonce();
-  const timestamp = String(Date.now());
-  const signature = signV2Request({ key, nonce, timestamp, payload: text });
-  return { activity: body.activity ?? '', path: `/?${new URLSearchParams({ signature, timestamp, nonce }).toString()}`, body: text };
-}
-
 /** The body of one call of `activity` on `instance`; a newInstance retry carries a new `businessId`. */
 export function retryBody(activity: RetryActivity, instance: BenchInstance): Record<string, string> {
   switch (activity) {
@@ -60,7 +42,7 @@ export function retryBody(activity: RetryActivity, instance: BenchInstance): Rec
 
 /** A signed call of `activity` on `instance`, fresh nonce and timestamp. */
 export function signedRetryCall(key: string, activity: RetryActivity, instance: BenchInstance): SignedCall {
-  return signCall(key, retryBody(activity, instance));
+  return signedV2Call(key, retryBody(activity, instance));
 }
 
 /** The APIG event FunctionGraph would hand the function for `call` (base64 body, query decoded). */
@@ -75,11 +57,6 @@ export function eventOf(call: SignedCall, requestId: string): ApigEvent {
     isBase64Encoded: true,
     requestContext: { requestId },
   };
-}
-
-/** `yyyyMMddHHmmss` (UTC) of `ms`. */
-function compactUtc(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
 /** Reads `resultCode` of an answer body. */
@@ -107,12 +84,12 @@ export async function createBenchInstances(send: (call: SignedCall) => Promise<s
   for (let i = 0; i < count; i++) {
     const orderId = `CSCPU${randomBytes(6).toString('hex').toUpperCase()}`;
     const orderLineId = `${orderId}-000001`;
-    const created = expect('newInstance', await send(signCall(key, { activity: 'newInstance', businessId: randomUUID(), orderId, orderLineId })));
+    const created = expect('newInstance', await send(signedV2Call(key, { activity: 'newInstance', businessId: randomUUID(), orderId, orderLineId })));
     const instanceId = String((JSON.parse(created) as { instanceId?: unknown }).instanceId ?? '');
     const renewalOrder = `${orderId}R`;
-    const renewal = { orderId: renewalOrder, orderLineId: `${renewalOrder}-000001`, scene: 'RENEWAL' as const, expireTime: compactUtc(Date.now() + 400 * 86_400_000) };
-    const refreshed = expect('refreshInstance', await send(signCall(key, { activity: 'refreshInstance', instanceId, ...renewal })));
-    const queried = expect('queryInstance', await send(signCall(key, { activity: 'queryInstance', instanceId })));
+    const renewal = { orderId: renewalOrder, orderLineId: `${renewalOrder}-000001`, scene: 'RENEWAL' as const, expireTime: expireTime(Date.now() + 400 * 86_400_000) };
+    const refreshed = expect('refreshInstance', await send(signedV2Call(key, { activity: 'refreshInstance', instanceId, ...renewal })));
+    const queried = expect('queryInstance', await send(signedV2Call(key, { activity: 'queryInstance', instanceId })));
     made.push({ instanceId, orderId, orderLineId, renewal, answers: { newInstance: created, refreshInstance: refreshed, queryInstance: queried } });
   }
   return made;

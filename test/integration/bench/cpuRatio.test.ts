@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureCpuRatio, type CpuRatioReport } from '../../../infra/bench/cpuRatio';
 import { measureHttpRatio } from '../../../infra/bench/httpRatio';
 import { createReferenceHandler, seedReferenceInstance } from '../../../infra/bench/referenceHandler';
-import { RETRY_ACTIVITIES, signCall } from '../../../infra/bench/retryMix';
+import { signedV2Call } from '../../../infra/bench/lifecycleMix';
+import { RETRY_ACTIVITIES } from '../../../infra/bench/retryMix';
 import { deriveInstanceId } from '../../../shared/lifecycle/instanceId';
 import { startRedis, type RedisServer } from '../../support/redis';
 
@@ -95,15 +96,15 @@ describe('createReferenceHandler', () => {
   const body = () => ({ activity: 'newInstance', businessId: randomBytes(4).toString('hex'), orderId, orderLineId });
 
   it('replays the stored answer of a signed retry', async () => {
-    expect((await send(signCall(key, body()))).body).toBe(stored);
+    expect((await send(signedV2Call(key, body()))).body).toBe(stored);
   });
 
   it.each([
-    ['another key', () => send(signCall(`${key}x`, body())), '000001'],
-    ['a changed signature', () => send(signCall(key, body()), { signature: 'ab'.repeat(32) }), '000001'],
-    ['a missing signature', () => send(signCall(key, body()), { signature: '' }), '000001'],
+    ['another key', () => send(signedV2Call(`${key}x`, body())), '000001'],
+    ['a changed signature', () => send(signedV2Call(key, body()), { signature: 'ab'.repeat(32) }), '000001'],
+    ['a missing signature', () => send(signedV2Call(key, body()), { signature: '' }), '000001'],
     ['a timestamp 61 s old', () => {
-      const call = signCall(key, body());
+      const call = signedV2Call(key, body());
       return send(call, { timestamp: String(Date.now() - 61_000) });
     }, '000002'],
   ])('refuses %s', async (_name, run, code) => {
@@ -111,7 +112,7 @@ describe('createReferenceHandler', () => {
   });
 
   it('refuses a replayed nonce', async () => {
-    const call = signCall(key, body());
+    const call = signedV2Call(key, body());
     expect(JSON.parse((await send(call)).body).resultCode).toBe('000000');
     expect(JSON.parse((await send(call)).body).resultCode).toBe('000002');
   });
