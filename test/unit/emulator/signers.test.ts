@@ -19,6 +19,7 @@ describe('canonicalJson', () => {
     ['drops null values but keeps empty strings', { b: null, a: '' }, '{"a":""}'],
     ['sorts upper case before lower case (ordinal order)', { b: '1', B: '2', a: '3' }, '{"B":"2","a":"3","b":"1"}'],
     ['leaves non-ASCII and "/" unescaped', { u: 'https://x/登录' }, '{"u":"https://x/登录"}'],
+    ['writes control characters with upper-case hex, as Jackson does', { c: '\u001f\\u001f\n' }, '{"c":"\\u001F\\\\u001f\\n"}'],
   ])('%s', (_name, body, expected) => {
     expect(canonicalJson(body as Record<string, unknown>)).toBe(expected);
   });
