@@ -4,6 +4,7 @@
  * cookie value or secret.
  * @module
  */
+import type { SessionView } from '../../../shared/sso/view';
 import { isLoopbackHost, parseSetCookie, type WebAnswer } from './web';
 
 /** The state cookie of the workbench flow (contract: `kg_sso_state`). */
@@ -93,16 +94,8 @@ export function pageRefusalProblems(a: WebAnswer, status: number, error: string)
   return problems;
 }
 
-/** The user a session must show (GET /sso/session). */
-export interface ExpectedSession {
-  userName: string;
-  name: string;
-  role: string;
-  orgCode: string;
-  tenantId: string;
-  tenantName: string;
-  appId: string;
-}
+/** The user a session must show (GET /sso/session): the session's view but its expiry. */
+export type ExpectedSession = Omit<SessionView, 'expiresAt'>;
 
 /** 200 JSON `{userName, name, role, orgCode, tenantId, tenantName, appId, expiresAt}` for `who`. */
 export function sessionProblems(a: WebAnswer, who: ExpectedSession): string[] {
