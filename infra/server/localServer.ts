@@ -284,7 +284,6 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(body);
 }
 
-/** Query parameters with the first value of a repeated name, as the official sample reads them. */
 /**
  * The path and query of a request target, taken as they came: `//x` is the path `//x` (as APIG passes it), not
  * a protocol-relative URL naming host `x`, and a target no URL parser takes still reaches a function.
@@ -300,6 +299,7 @@ export function requestTarget(raw: string | undefined): { pathname: string; sear
   }
 }
 
+/** Query parameters with the first value of a repeated name, as the official sample reads them. */
 function firstValues(params: URLSearchParams): Record<string, string> {
   const out = Object.create(null) as Record<string, string>;
   for (const [k, v] of params) if (!(k in out)) out[k] = v;
