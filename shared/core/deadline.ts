@@ -62,3 +62,17 @@ export async function withDeadline<T>(
     parent?.removeEventListener('abort', onParentAbort);
   }
 }
+
+/** Waits `ms`, or less when `signal` aborts (then it resolves at once; it never rejects). */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -7,6 +7,7 @@
  * error message.
  * @module
  */
+import { pause } from '../core/deadline';
 import { ConfigError } from '../core/errors';
 import { parseJsonOrUndefined } from '../core/json';
 import { readBoundedText } from '../platform/boundedBody';
@@ -210,19 +211,6 @@ export function abnormalRecords(json: Record<string, unknown>): AbnormalRecord[]
   return out;
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 /**
  * Builds the client.

@@ -11,6 +11,7 @@
  * saying why in `stopped`, at the limit of checked instances, at the deadline, or when its signal aborts.
  * @module
  */
+import { pause } from '../core/deadline';
 import { MarketplaceError, MarketplaceRateLimitError, safeText } from '../marketplace/errors';
 import type { OrderInfo } from '../marketplace/orderQuery';
 import { instanceIdOfTag } from '../store/keys';
@@ -155,7 +156,7 @@ async function ask(deps: ReconcileDeps, orderId: string, orderLineId: string | u
   const wait = pacer.nextAt - Date.now();
   if (wait > 0) {
     if (deps.deadline !== undefined && deps.clock() + wait >= deps.deadline) return { kind: 'stopped', why: 'deadline' };
-    await sleep(wait, deps.signal);
+    await pause(wait, deps.signal);
   }
   const stop = stopReason(deps);
   if (stop) return { kind: 'stopped', why: stop };
@@ -186,19 +187,3 @@ function describeError(error: unknown): string {
   return 'unknown error';
 }
 
-/** Resolves after `ms` (ms), or at once when `signal` aborts. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) {
-      resolve();
-      return;
-    }
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
