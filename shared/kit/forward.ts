@@ -12,12 +12,13 @@
  * with `x-kg-timestamp` (epoch ms).
  * @module
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { purposeSignature } from '../security/hmac';
 import { ConfigError, KgError } from '../core/errors';
 import { RESULT } from '../core/resultCodes';
 import type { Config } from '../platform/config';
 import { readBoundedText } from '../platform/boundedBody';
-import { isLoopbackHost } from '../platform/loopback';
+import { isHttpsOrLoopback } from '../platform/loopback';
 import type { KitChange } from './model';
 
 /** What one forward carries. */
@@ -54,7 +55,7 @@ export const KIT_FORWARD_HEADERS = { timestamp: 'x-kg-timestamp', signature: 'x-
 
 /** The signature of a forward body. */
 export function signKitForward(secret: string, timestampMs: number, body: string): string {
-  return createHmac('sha256', secret).update(`${timestampMs}.kit.`).update(body).digest('hex');
+  return purposeSignature(secret, timestampMs, 'kit', body);
 }
 
 /** A change id: one per stored version of a tenant's document. */
@@ -74,7 +75,7 @@ export function createKitForwarder(config: Config, clock: () => number = Date.no
   } catch {
     throw new ConfigError('invalid setting KG_KIT_FORWARD_URL: not a URL');
   }
-  if (target.protocol !== 'https:' && !(target.protocol === 'http:' && isLoopbackHost(target.hostname))) {
+  if (!isHttpsOrLoopback(target)) {
     throw new ConfigError('invalid setting KG_KIT_FORWARD_URL: https is required (http only for a loopback host)');
   }
   const timeoutMs = config.KG_KIT_FORWARD_TIMEOUT_MS;

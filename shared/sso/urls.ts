@@ -4,7 +4,7 @@
  * never from a request; the unified login URL carries `ind=UNOP&appId=` after its fragment's path.
  * @module
  */
-import { isLoopbackHost } from '../platform/loopback';
+import { isHttpsOrLoopback } from '../platform/loopback';
 
 /** An absolute https URL, or http to a loopback host, without user info; undefined otherwise. */
 export function webUrl(text: string): URL | undefined {
@@ -15,9 +15,7 @@ export function webUrl(text: string): URL | undefined {
     return undefined;
   }
   if (url.username !== '' || url.password !== '') return undefined;
-  if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
-  return undefined;
+  return isHttpsOrLoopback(url) ? url : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 import { ConfigError } from '../../core/errors';
-import { isLoopbackHost } from '../../platform/loopback';
+import { isHttpsOrLoopback } from '../../platform/loopback';
 
 /** A condition appeared (`raised`) or went away (`cleared`). */
 export type AlertState = 'raised' | 'cleared';
@@ -62,7 +62,7 @@ export function sinkUrl(raw: string, name: string): URL {
   } catch {
     throw new ConfigError(`invalid setting ${name}: not an absolute URL`);
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+  if (!isHttpsOrLoopback(url)) {
     throw new ConfigError(`invalid setting ${name}: https is required (http only for a loopback host)`);
   }
   return url;
