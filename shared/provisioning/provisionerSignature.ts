@@ -7,7 +7,8 @@
  * epoch ms as sent in `x-kg-timestamp` and the body as the exact bytes sent.
  * @module
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { purposeSignature } from '../security/hmac';
 import { ConfigError } from '../core/errors';
 
 /** The steps, one URL path segment each: `POST <base>/<step>`. */
@@ -38,7 +39,7 @@ export function isProvisionerStep(value: unknown): value is ProvisionerStep {
 
 /** Hex HMAC-SHA256 over `<timestampMs>.<step>.<body>` with the UTF-8 bytes of `secret` as key. */
 export function signProvisionerRequest(secret: string, step: ProvisionerStep, timestampMs: number, body: string | Uint8Array): string {
-  return createHmac('sha256', secret).update(`${timestampMs}.${step}.`).update(body).digest('hex');
+  return purposeSignature(secret, timestampMs, step, body);
 }
 
 /**
@@ -134,7 +135,7 @@ export function verifyProvisionerRequest(
   if (Math.abs(nowMs - timestampMs) > toleranceMs) return { ok: false, problem: 'stale-timestamp' };
 
   // HMAC over the timestamp text as received: that is what the sender signed.
-  const signedAs = (s: string) => createHmac('sha256', s).update(`${timestampText}.${stepText}.`).update(body).digest('hex');
+  const signedAs = (s: string) => purposeSignature(s, timestampText, stepText, body);
   if (!secrets.some((s) => sameHex(signedAs(s), signature))) return { ok: false, problem: 'bad-signature' };
 
   let payload: unknown;

@@ -29,3 +29,12 @@ export function constantTimeEqual(a: string, b: string): boolean {
   const y = Buffer.from(b, 'utf8');
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+/**
+ * The signature every HMAC-signed exchange with the merchant's own systems uses (provisioner calls, kit
+ * forwards, usage ingestion, alerts): lower-case hex HMAC-SHA256 under `secret` of `"<timestamp>.<purpose>.<body>"`.
+ * The purpose keeps a signature made for one exchange from passing as another under a shared secret.
+ */
+export function purposeSignature(secret: string, timestamp: number | string, purpose: string, body: string | Uint8Array): string {
+  return createHmac('sha256', secret).update(`${timestamp}.${purpose}.`).update(body).digest('hex');
+}

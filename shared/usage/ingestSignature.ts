@@ -5,7 +5,7 @@
  * `http` provisioner's requests, with `usage` as the step. Pure computation (node:crypto only).
  * @module
  */
-import { createHmac } from 'node:crypto';
+import { purposeSignature } from '../security/hmac';
 import { constantTimeEqual } from '../security/hmac';
 import { findMatchingKey } from '../security/verifyResult';
 
@@ -22,7 +22,7 @@ export const USAGE_INGEST_TOLERANCE_MS = 300_000;
 
 /** Hex HMAC-SHA256 over `<timestampMs>.usage.<body>`. */
 export function usageIngestSignature(key: string, timestampMs: number | string, body: string | Uint8Array): string {
-  return createHmac('sha256', key).update(`${timestampMs}.usage.`).update(body).digest('hex');
+  return purposeSignature(key, timestampMs, 'usage', body);
 }
 
 /**

@@ -18,7 +18,7 @@
  * @module
  */
 import { ConfigError } from '../../core/errors';
-import { hmacSha256 } from '../../security/hmac';
+import { purposeSignature } from '../../security/hmac';
 import { postOnce, sinkUrl, type Alert, type AlertSink } from './alert';
 
 /** Header names of a webhook delivery. */
@@ -30,7 +30,7 @@ export const ALERT_HEADERS = { timestamp: 'x-kg-timestamp', signature: 'x-kg-sig
  * const ok = constantTimeEqual(signAlert(secret, Number(req.headers['x-kg-timestamp']), rawBody), req.headers['x-kg-signature']);
  */
 export function signAlert(secret: string, timestampMs: number, body: string): string {
-  return hmacSha256(secret, `${timestampMs}.alert.${body}`).toString('hex');
+  return purposeSignature(secret, timestampMs, 'alert', body);
 }
 
 /** The JSON body of an alert, as sent (the field order is fixed). */
