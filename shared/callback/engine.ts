@@ -6,7 +6,7 @@
  * `000000` goes to the failure stream; one log line per call, of one fixed shape.
  * @module
  */
-import { withDeadline } from '../core/deadline';
+import { withLazyDeadline } from '../core/deadline';
 import { DeadlineError, InvalidParamError, KgError, loggableMessage, StoreUnavailableError, toResult } from '../core/errors';
 import { RESULT } from '../core/resultCodes';
 import { MAX_BODY_BYTES, type HttpRequest, type HttpResponse } from '../platform/apig';
@@ -39,8 +39,11 @@ export async function runCallback<D extends CallbackDeps, P, M extends ResultMod
     tag = spec.tag(request, deps);
     const callTag = tag;
     const deadlineAt = started + deadlineMs;
-    outcome = await withDeadline(
-      (signal) => spec.run({ deps, request, verified: accepted, tag: callTag, summary: callSummary, signal, deadlineAt, requestId: req.requestId, startedAt: started }),
+    outcome = await withLazyDeadline(
+      (scope) => spec.run({
+        deps, request, verified: accepted, tag: callTag, summary: callSummary, deadlineAt, requestId: req.requestId, startedAt: started,
+        get signal() { return scope.signal; },
+      }),
       deadlineMs,
       () => new DeadlineError(`${spec.name} did not finish within ${deadlineMs} ms`),
     );

@@ -79,8 +79,11 @@ export interface Call<D extends CallbackDeps, P, M extends ResultModel> {
   /** The record this call works on (see store/keys: instanceTag, tenantTag). */
   tag: string;
   summary: CallSummary;
-  /** Aborts when the request's deadline passes: work not started by then is not started. */
-  signal: AbortSignal;
+  /**
+   * Aborts when the request's deadline passes: work not started by then is not started. Made on first
+   * read (see withLazyDeadline): read it where it is passed on, not up front.
+   */
+  readonly signal: AbortSignal;
   /** When the request's deadline passes (epoch ms, the deps' clock): waits inside the call stop before it. */
   deadlineAt: number;
   /** The request id (APIG/FunctionGraph), for logs. */

@@ -63,6 +63,37 @@ export async function withDeadline<T>(
   }
 }
 
+/** What {@link withLazyDeadline} hands its work: the deadline's signal, made when first asked for. */
+export interface DeadlineScope {
+  /** Aborts when the deadline passes. Created on first read: most requests never read it. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * {@link withDeadline} for the request path: the work's AbortSignal is created only if the work reads
+ * `scope.signal` (a provisioner or forwarder call), since making one costs more than the rest of a
+ * replayed answer's bookkeeping. A signal first read after the deadline comes already aborted.
+ */
+export async function withLazyDeadline<T>(work: (scope: DeadlineScope) => Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let controller: AbortController | undefined;
+  let expired = false;
+  const scope: DeadlineScope = {
+    get signal(): AbortSignal {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (expired) controller.abort();
+      }
+      return controller.signal;
+    },
+  };
+  const running = Promise.resolve().then(() => work(scope));
+  const raced = await raceTimer(running, ms);
+  if (raced.done) return raced.value;
+  expired = true;
+  controller?.abort();
+  throw onTimeout();
+}
+
 /** Waits `ms`, or less when `signal` aborts (then it resolves at once; it never rejects). */
 export function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

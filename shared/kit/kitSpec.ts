@@ -72,7 +72,8 @@ export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<K
     }),
     // Refused before parsing: the failure stream still names the interface (never the unverified body's ids).
     peek: () => ({ activity: name }),
-    run: async ({ deps, request, verified, tag, summary, signal, startedAt }) => {
+    run: async (call) => {
+      const { deps, request, verified, tag, summary, startedAt } = call;
       return transact<TenantDoc, Outcome>({ store: deps.store, tag, ...nonceReservation(verified.nonce, deps.config.KG_CLOCK_SKEW_MS) }, async (current) => {
         const now = deps.clock();
         const result = applyRule(request, current.record, { now, test: request.test });
@@ -97,7 +98,7 @@ export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<K
               await deps.forwarder(
                 { interface: name, tenantId: request.tenantId, test: request.test, version, changes: result.changes, tenant: stored ? tenantView(stored) : null },
                 kitChangeId(tag, version),
-                signal,
+                call.signal,
               );
             }
             return { body: verified.responder.encode({ resultCode: RESULT.SUCCESS, resultMsg: RESULT_MESSAGE[RESULT.SUCCESS] }), resultCode: RESULT.SUCCESS };
