@@ -63,7 +63,7 @@ export function createOpsWatchHandler(options: OpsWatchOptions = {}): OpsWatchHa
       const report = await runWatch(deps, clock(), { reconcile: userEvent(event) === 'reconcile' ? 'force' : 'due' });
       const notable = report.raised.length + report.cleared.length + report.failed.length + report.errors.length + sinkErrors.length > 0
         || report.store === 'unreachable' || report.reconcile !== undefined;
-      (notable ? logger.warn : logger.info)('ops-watch.done', {
+      logger[notable ? 'warn' : 'info']('ops-watch.done', {
         store: report.store, conditions: report.conditions.length, raised: report.raised, cleared: report.cleared,
         sent: report.sent.length, failed: report.failed, dropped: report.dropped, reconcile: report.reconcile,
         errors: [...report.errors, ...sinkErrors], sinks: deps.sinks.map((s) => s.name),

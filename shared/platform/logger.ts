@@ -54,31 +54,58 @@ function copyRedacted(out: Record<string, unknown>, fields: Record<string, unkno
   }
 }
 
-/** Creates a logger writing JSON lines to the FunctionGraph logger (or any `info`-capable sink). */
-export function createLogger(sink: FgLogger, level: LogLevel = 'info', base: Record<string, unknown> = {}): Logger {
-  const write = (lvl: LogLevel, event: string, fields?: Record<string, unknown>) => {
-    if (RANK[lvl] < RANK[level]) return;
+/**
+ * A logger writing JSON lines to `sink`. A class, so that making one per invocation is one allocation:
+ * every callback makes one for its sink.
+ */
+class JsonLogger implements Logger {
+  private readonly rank: number;
+
+  constructor(private readonly sink: FgLogger, private readonly level: LogLevel, private readonly base: Record<string, unknown>) {
+    this.rank = RANK[level];
+  }
+
+  debug(event: string, fields?: Record<string, unknown>): void {
+    if (RANK.debug >= this.rank) this.write('debug', event, fields);
+  }
+
+  info(event: string, fields?: Record<string, unknown>): void {
+    if (RANK.info >= this.rank) this.write('info', event, fields);
+  }
+
+  warn(event: string, fields?: Record<string, unknown>): void {
+    if (RANK.warn >= this.rank) this.write('warn', event, fields);
+  }
+
+  error(event: string, fields?: Record<string, unknown>): void {
+    if (RANK.error >= this.rank) this.write('error', event, fields);
+  }
+
+  with(fields: Record<string, unknown>): Logger {
+    return new JsonLogger(this.sink, this.level, { ...this.base, ...fields });
+  }
+
+  private write(lvl: LogLevel, event: string, fields: Record<string, unknown> | undefined): void {
     let line: string;
     try {
       // One object, filled in order (level, event, the bound fields, the line's own): no merged copies.
       const out: Record<string, unknown> = { level: lvl, event };
-      copyRedacted(out, base);
+      copyRedacted(out, this.base);
       if (fields !== undefined) copyRedacted(out, fields);
       line = JSON.stringify(out);
     } catch {
       // A circular value must not turn a log call into a failed request.
       line = JSON.stringify({ level: lvl, event, logError: 'fields could not be serialised' });
     }
+    const sink = this.sink;
     const fn = (lvl === 'error' ? sink.error : lvl === 'warn' ? sink.warn : lvl === 'debug' ? sink.debug : undefined) ?? sink.info;
     fn.call(sink, line);
-  };
-  return {
-    debug: (e, f) => write('debug', e, f),
-    info: (e, f) => write('info', e, f),
-    warn: (e, f) => write('warn', e, f),
-    error: (e, f) => write('error', e, f),
-    with: (fields) => createLogger(sink, level, { ...base, ...fields }),
-  };
+  }
+}
+
+/** Creates a logger writing JSON lines to the FunctionGraph logger (or any `info`-capable sink). */
+export function createLogger(sink: FgLogger, level: LogLevel = 'info', base: Record<string, unknown> = {}): Logger {
+  return new JsonLogger(sink, level, base);
 }
 
 /** A logger that writes nothing (tests, benchmarks). */
