@@ -10,6 +10,7 @@ import type { Provisioner } from '../provisioning/Provisioner';
 import type { CallbackDeps } from '../callback/spec';
 import { buildCallbackDeps, type RuntimeOptions } from '../callback/deps';
 import type { FgContext } from '../platform/context';
+import { v2Responder, type BasicResponder } from './responder';
 
 /** The collaborators of `produce` and `provision-worker`. */
 export interface ProduceDeps extends CallbackDeps {
@@ -19,6 +20,11 @@ export interface ProduceDeps extends CallbackDeps {
   leaseOwner: string;
   /** The basic-interface key ring (KG_ACCESS_KEY), newest first. */
   keys: readonly string[];
+  /**
+   * The V2 responder of each key of `keys`, same order, made once: it Body-Signs with its key unless
+   * KG_BODY_SIGN is `v1`.
+   */
+  v2Responders: readonly BasicResponder[];
 }
 
 /** What a merchant may plug into the basic interfaces. */
@@ -35,9 +41,11 @@ export const processLeaseOwner = `p-${randomUUID()}`;
 /** The basic interfaces' slice: requires KG_ACCESS_KEY; builds the provisioner unless one is given. */
 export function produceDeps(base: CallbackDeps, options: BasicOptions = {}): ProduceDeps {
   const keys = requireSetting(base.config, 'KG_ACCESS_KEY', 'the basic-interface key bound in the seller console (several: newest first)');
+  const signV2 = base.config.KG_BODY_SIGN === 'all';
   return {
     ...base,
     keys,
+    v2Responders: keys.map((key) => v2Responder(signV2 ? key : undefined)),
     provisioner: options.provisioner ?? createProvisioner(base.config),
     deriveInstanceId: options.deriveInstanceId ?? defaultDeriver,
     leaseOwner: processLeaseOwner,

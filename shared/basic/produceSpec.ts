@@ -51,7 +51,7 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
       const body = req.body.toString('utf8');
       const json = parseJsonOrUndefined(body);
       const verdict = verifyV2Signature({ body, json, query: req.query, keys: deps.keys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS });
-      return acceptedV2(verdict, deps.keys, (key) => v2Responder(v2SignKey(deps, key)), req.query.nonce, json);
+      return acceptedV2(verdict, deps.keys, (key, index) => deps.v2Responders[index] ?? v2Responder(v2SignKey(deps, key)), req.query.nonce, json);
     },
     parse: (req, verified) => {
       if (verified.protocol === 'v1') {
