@@ -3,17 +3,79 @@
  * @module
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { oneShotHash as oneShot } from './sha256';
+
+/** SHA-256's block size (bytes): HMAC pads its key to this. */
+const BLOCK = 64;
+
+/**
+ * A key's HMAC pads for {@link fastHmac}: the inner pad as text (an ASCII key XOR 0x36 is ASCII, so
+ * `ipad + msg` encodes to exactly the pad's bytes followed by the message's UTF-8), and a scratch buffer
+ * holding the outer pad with room for the inner digest after it. Used synchronously only, so one scratch
+ * per key is safe.
+ */
+interface Pads {
+  ipad: string;
+  outer: Buffer;
+}
+
+/** Pads per key. Keys are the few configured secrets; the bound only guards against misuse. */
+const padsByKey = new Map<string, Pads | null>();
+const MAX_CACHED_KEYS = 64;
+
+/** The pads of `key`, or null where the fast path does not apply (a non-ASCII key, or one over a block). */
+function padsOf(key: string): Pads | null {
+  let pads = padsByKey.get(key);
+  if (pads !== undefined) return pads;
+  pads = null;
+  if (key.length <= BLOCK && /^[\x00-\x7f]*$/.test(key)) {
+    let ipad = '';
+    const outer = Buffer.alloc(BLOCK + 32);
+    for (let i = 0; i < BLOCK; i++) {
+      const byte = i < key.length ? key.charCodeAt(i) : 0;
+      ipad += String.fromCharCode(byte ^ 0x36);
+      outer[i] = byte ^ 0x5c;
+    }
+    pads = { ipad, outer };
+  }
+  if (padsByKey.size >= MAX_CACHED_KEYS) padsByKey.clear();
+  padsByKey.set(key, pads);
+  return pads;
+}
+
+/**
+ * HMAC-SHA256 (RFC 2104) of a text message under a text key, computed as `H(opad || H(ipad || msg))` with
+ * Node's one-shot `crypto.hash`: about 0.6 of `createHmac`'s CPU, whose per-call digest lookup and key
+ * set-up dominate for messages this short (three HMACs run on every V2 call). The inner digest travels as
+ * latin1 text, which `crypto.hash` returns without the slow path its Buffer output takes. Undefined where
+ * the fast path does not apply.
+ */
+function fastHmac(key: string, msg: string, encoding: 'hex' | 'base64' | 'buffer'): string | Buffer | undefined {
+  if (oneShot === undefined) return undefined;
+  const pads = padsOf(key);
+  if (pads === null) return undefined;
+  pads.outer.write(oneShot('sha256', pads.ipad + msg, 'binary'), BLOCK, 'latin1');
+  return encoding === 'buffer' ? Buffer.from(oneShot('sha256', pads.outer, 'binary'), 'latin1') : oneShot('sha256', pads.outer, encoding);
+}
 
 /** HMAC-SHA256 of `msg` under `key`; strings are taken as UTF-8. */
 export function hmacSha256(key: string | Buffer, msg: string | Buffer): Buffer {
+  if (typeof key === 'string' && typeof msg === 'string') {
+    const fast = fastHmac(key, msg, 'buffer');
+    if (fast !== undefined) return fast as Buffer;
+  }
   return createHmac('sha256', key).update(msg).digest();
 }
 
 /**
- * HMAC-SHA256 of `msg` under `key` as hex or base64 text: the digest encoded in one step, about 1 µs cheaper
- * per call than encoding the {@link hmacSha256} buffer (three of these run on every V2 call).
+ * HMAC-SHA256 of `msg` under `key` as hex or base64 text, the digest encoded in one step (three of these
+ * run on every V2 call).
  */
 export function hmacSha256Text(key: string | Buffer, msg: string | Buffer, encoding: 'hex' | 'base64'): string {
+  if (typeof key === 'string' && typeof msg === 'string') {
+    const fast = fastHmac(key, msg, encoding);
+    if (fast !== undefined) return fast as string;
+  }
   return createHmac('sha256', key).update(msg).digest(encoding);
 }
 
