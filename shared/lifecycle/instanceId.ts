@@ -3,7 +3,7 @@
  * function instance, before the store is touched (docs/design.md §4).
  * @module
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../security/sha256';
 
 /** Turns an order line into an instanceId. A merchant may plug in another one (same inputs, same output). */
 export type InstanceIdDeriver = (orderId: string, orderLineId: string) => string;
@@ -32,4 +32,4 @@ function lengthPrefixedPair(first: string, second: string): Buffer {
  * ("ab", "c") and ("a", "bc") apart. V1 orders pass `orderLineId = ''`.
  */
 export const deriveInstanceId: InstanceIdDeriver = (orderId, orderLineId) =>
-  createHash('sha256').update(lengthPrefixedPair(orderId, orderLineId)).digest('hex').slice(0, INSTANCE_ID_LENGTH);
+  sha256Hex(lengthPrefixedPair(orderId, orderLineId)).slice(0, INSTANCE_ID_LENGTH);
