@@ -61,6 +61,32 @@ export interface TxnStart<R extends StoredRecord> {
   replay?: () => { key: string; audit: Omit<AuditEntry, 'resultCode'> };
 }
 
+/** How many record tags per store {@link transact} remembers as existing (see {@link knownRecords}). */
+const KNOWN_RECORDS_MAX = 10_000;
+
+/**
+ * Per store, tags this process has seen a record under, newest last. A claim is a whole record (~600 B
+ * to build, encode and send) that only a first delivery needs: for a tag seen here, round trip 1 goes
+ * without it, and in the rare case the record has gone since (removed, or Redis emptied) the call loses
+ * one round trip and claims on the next attempt.
+ */
+const knownRecords = new WeakMap<Store, Map<string, true>>();
+
+function knownTagsOf(store: Store): Map<string, true> {
+  let known = knownRecords.get(store);
+  if (known === undefined) {
+    known = new Map();
+    knownRecords.set(store, known);
+  }
+  return known;
+}
+
+function rememberRecord(known: Map<string, true>, tag: string): void {
+  if (known.has(tag)) return;
+  if (known.size >= KNOWN_RECORDS_MAX) known.delete(known.keys().next().value as string);
+  known.set(tag, true);
+}
+
 /**
  * Runs `decide` on the current record until its step is written without conflict.
  * A replayed nonce is refused with `000002` before anything is read or written.
@@ -71,6 +97,8 @@ export async function transact<R extends StoredRecord, T>(
   decide: (current: BeginResult<R>) => Promise<Step<R, T>> | Step<R, T>,
 ): Promise<T> {
   let seenRecord = false;
+  const known = start.claim ? knownTagsOf(start.store) : undefined;
+  let claimSkipped = false;
   for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
     const pause = backoffMs(attempt);
     if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
@@ -79,12 +107,23 @@ export async function transact<R extends StoredRecord, T>(
       options.nonce = start.nonce.value;
       options.nonceTtlSeconds = start.nonce.ttlSeconds;
     }
-    if (start.claim && !seenRecord) options.claim = start.claim();
+    claimSkipped = false;
+    if (start.claim && !seenRecord) {
+      if (attempt === 0 && known?.has(start.tag)) claimSkipped = true;
+      else options.claim = start.claim();
+    }
     if (start.audit) options.audit = start.audit;
     if (start.replay) options.replay = start.replay();
     const current = await start.store.begin<R>(start.tag, options);
     if (current.nonce === 'replayed') throw new InvalidParamError('nonce has already been used');
-    if (current.record !== null) seenRecord = true;
+    if (current.record !== null || current.answer !== undefined) {
+      if (current.record !== null) seenRecord = true;
+      if (known) rememberRecord(known, start.tag);
+    } else if (claimSkipped) {
+      // The record this process saw is gone: forget it and claim on the next attempt.
+      known?.delete(start.tag);
+      continue;
+    }
     const step = await decide(current);
     if (step.kind === 'done') return step.result;
     const committed = await compareAndSet(start.store, start.tag, current.version, step);
