@@ -5,7 +5,7 @@
  * @module
  */
 import { toApigResponse, toRequest, type ApigEvent, type ApigResponse } from '../platform/apig';
-import type { FgContext } from '../platform/context';
+import type { FgContext, FgLogger } from '../platform/context';
 import { createLogger } from '../platform/logger';
 import { loggableMessage } from '../core/errors';
 import { RESULT, RESULT_MESSAGE } from '../core/resultCodes';
@@ -51,12 +51,20 @@ export function createCallbackHandler<D extends CallbackDeps, P, M extends Resul
   options: RuntimeOptions = {},
 ): Handler {
   const depsFor = lazily((context) => spec.deps(buildCallbackDeps(context, options)));
+  // The deps with the invocation's logger, kept while the runtime hands out the same logger sink (the
+  // local server does; a runtime with one sink per invocation makes a new pair each time).
+  let last: { sink: FgLogger; base: D; deps: D } | undefined;
+  const withLogger = (base: D, sink: FgLogger): D => {
+    if (last !== undefined && last.sink === sink && last.base === base) return last.deps;
+    const deps = { ...base, logger: createLogger(sink, base.config.KG_LOG_LEVEL, { fn: spec.name }) };
+    last = { sink, base, deps };
+    return deps;
+  };
   return async (event, context) => {
     const req = toRequest(event, safeRequestId(context));
     try {
-      const deps = depsFor(context);
-      const logger = createLogger(context.getLogger(), deps.config.KG_LOG_LEVEL, { fn: spec.name });
-      return toApigResponse(await runCallback(spec, req, { ...deps, logger }, requestDeadlineMs(remainingMs(context))));
+      const deps = withLogger(depsFor(context), context.getLogger());
+      return toApigResponse(await runCallback(spec, req, deps, requestDeadlineMs(remainingMs(context))));
     } catch (err) {
       // Configuration (or the first build of the collaborators) failed: no configured level to honour.
       createLogger(context.getLogger(), 'info', { fn: spec.name, requestId: req.requestId })

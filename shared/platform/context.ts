@@ -22,6 +22,21 @@ export interface FgContext {
   getFunctionName?(): string;
 }
 
+/** One FgLogger per sink, so every context of one server hands out the same logger (handlers key on it). */
+const loggers = new WeakMap<(line: string) => void, FgLogger>();
+
+function loggerFor(sink: (line: string) => void): FgLogger {
+  let logger = loggers.get(sink);
+  if (logger === undefined) {
+    const write = (...args: unknown[]) => sink(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+    logger = { info: write, warn: write, error: write, debug: write };
+    loggers.set(sink, logger);
+  }
+  return logger;
+}
+
+const quietLogger: FgLogger = loggerFor(() => {});
+
 /** A context for the local server, the CLI and tests: user data from a map, logs to a sink. */
 export function localContext(options: {
   requestId?: string;
@@ -33,9 +48,7 @@ export function localContext(options: {
 } = {}): FgContext {
   const started = Date.now();
   const timeout = options.timeoutMs ?? 30_000;
-  const sink = options.log ?? (() => {});
-  const write = (...args: unknown[]) => sink(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
-  const logger: FgLogger = { info: write, warn: write, error: write, debug: write };
+  const logger = options.log === undefined ? quietLogger : loggerFor(options.log);
   return {
     getRequestID: () => options.requestId ?? '',
     getRemainingTimeInMilliSeconds: () => Math.max(0, timeout - (Date.now() - started)),
