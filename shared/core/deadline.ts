@@ -12,28 +12,27 @@
 /** Outcome of {@link raceTimer}: the value in time, or the still-running work. */
 export type Raced<T> = { done: true; value: T } | { done: false; late: Promise<T> };
 
-/** Never rejects: keeps a promise's rejection from being reported as unhandled. */
-function markHandled(promise: Promise<unknown>): void {
-  promise.catch(() => undefined);
-}
-
 /**
  * Waits for `running` at most `ms` (ms). In time: `{ done: true, value }` (or the work's own rejection).
  * Too late: `{ done: false, late }`, where `late` is the same work, already marked handled, so a failure
  * nobody awaits is not an unhandled rejection. Nothing is cancelled.
  */
-export async function raceTimer<T>(running: Promise<T>, ms: number): Promise<Raced<T>> {
-  markHandled(running);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const over = new Promise<'over'>((resolve) => {
-    timer = setTimeout(() => resolve('over'), Math.max(0, ms));
+export function raceTimer<T>(running: Promise<T>, ms: number): Promise<Raced<T>> {
+  // One promise and one timer, no Promise.race: this runs on every request. The rejection handler keeps a
+  // late failure from being reported as unhandled; settling twice is a no-op.
+  return new Promise<Raced<T>>((resolve, reject) => {
+    const timer = setTimeout(() => resolve({ done: false, late: running }), Math.max(0, ms));
+    running.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve({ done: true, value });
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
   });
-  try {
-    const first = await Promise.race([running.then((value) => ({ value })), over]);
-    return first === 'over' ? { done: false, late: running } : { done: true, value: first.value };
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
