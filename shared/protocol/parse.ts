@@ -68,12 +68,29 @@ function activityOf<S extends object>(body: Record<string, unknown>, schemas: S)
 function dropUndefined(value: unknown, depth = 0): unknown {
   if (!Array.isArray(value) && !isPlainObject(value)) return value;
   if (depth >= MAX_JSON_DEPTH) throw new InvalidParamError(`body: nested deeper than ${MAX_JSON_DEPTH} levels`);
-  if (Array.isArray(value)) return value.map((v) => dropUndefined(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v !== undefined) setOwn(out, k, dropUndefined(v, depth + 1));
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i] as unknown;
+      const kept = dropUndefined(v, depth + 1);
+      if (kept !== v) (copy ??= value.slice())[i] = kept;
+    }
+    return copy ?? value;
   }
-  return out;
+  // The value zod returned is already a fresh object: it is copied only when a member changes.
+  const keys = Object.keys(value);
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const v = value[k];
+    const kept = v === undefined ? undefined : dropUndefined(v, depth + 1);
+    if (out === undefined && (v === undefined || kept !== v)) {
+      out = {};
+      for (let j = 0; j < i; j++) setOwn(out, keys[j] as string, value[keys[j] as string]);
+    }
+    if (out !== undefined && v !== undefined) setOwn(out, k, kept);
+  }
+  return out ?? value;
 }
 
 type AnySchema = Parameters<typeof safeParse>[0];
