@@ -15,7 +15,10 @@ function withBusinessId(cmd: Command): Command {
 
 /** Maps a parsed V2 basic request. */
 export function commandFromV2(req: V2BasicRequest): Command {
-  return withBusinessId(v2BasicToCommand(req));
+  const cmd = v2BasicToCommand(req);
+  // The mapping made a fresh command with no attributes: the V2 newInstance gets its one attribute in place.
+  if (cmd.activity === 'newInstance') cmd.attributes = { businessId: cmd.businessId };
+  return cmd;
 }
 
 /** Maps a parsed V1 basic request (`parseV1Basic`). */
