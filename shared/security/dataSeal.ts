@@ -100,20 +100,39 @@ export function parseDataKeyRing(text: string): Buffer[] {
   return keys;
 }
 
-/** A {@link Sealer} over a key ring (newest first). */
+/** How many opened values a {@link Sealer} keeps (see createSealer). */
+const OPENED_CACHE_MAX = 1024;
+
+/**
+ * A {@link Sealer} over a key ring (newest first).
+ *
+ * It remembers the last {@link OPENED_CACHE_MAX} values it opened, keyed by their exact sealed text: a
+ * query answer opens the same stored password on every call, and an AES-GCM decipher costs more than the
+ * rest of the query's own work. The same sealed text always opens to the same plaintext (the tag
+ * authenticates it), a value that fails to open is never kept, and this process holds the data key
+ * anyway, so the cache gives nothing away that the process did not have.
+ */
 export function createSealer(keys: readonly Buffer[]): Sealer {
   const [newest] = keys;
   if (!newest) throw new RangeError('a sealer needs at least one data key');
+  const opened = new Map<string, string>();
   return {
     seal: (plaintext) => sealSecret(newest, plaintext),
     open: (sealed) => {
+      const known = opened.get(sealed);
+      if (known !== undefined) return known;
       let last: unknown;
       for (const key of keys) {
+        let plain: string;
         try {
-          return openSecret(key, sealed);
+          plain = openSecret(key, sealed);
         } catch (err) {
           last = err;
+          continue;
         }
+        if (opened.size >= OPENED_CACHE_MAX) opened.delete(opened.keys().next().value as string);
+        opened.set(sealed, plain);
+        return plain;
       }
       throw last;
     },

@@ -32,4 +32,23 @@ describe('createSealer', () => {
     const stranger = createSealer([randomBytes(32)]).seal('x');
     expect(() => createSealer([B, A]).open(stranger)).toThrow(SealedSecretError);
   });
+
+  it('opens a value it opened before to the same text, and still refuses any altered copy of it', () => {
+    const ring = createSealer([B, A]);
+    const sealed = ring.seal('P@ss-3');
+    expect(ring.open(sealed)).toBe('P@ss-3');
+    expect(ring.open(sealed)).toBe('P@ss-3');
+    const [prefix, iv, ct] = sealed.split('.') as [string, string, string];
+    const flipped = `${prefix}.${iv}.${ct.slice(0, -2)}${ct.endsWith('AA') ? 'BA' : 'AA'}`;
+    expect(() => ring.open(flipped)).toThrow(SealedSecretError);
+    expect(() => ring.open(flipped)).toThrow(SealedSecretError);
+    expect(ring.open(sealed)).toBe('P@ss-3');
+  });
+
+  it('keeps opening correctly past the number of values it remembers', () => {
+    const ring = createSealer([A]);
+    const values = Array.from({ length: 1500 }, (_, i) => [`pw-${i}`, ring.seal(`pw-${i}`)] as const);
+    for (const [plain, sealed] of values) expect(ring.open(sealed)).toBe(plain);
+    for (const [plain, sealed] of values) expect(ring.open(sealed)).toBe(plain);
+  });
 });
