@@ -32,7 +32,7 @@ export function releasedRetentionSeconds(days: number, before: InstanceRecord | 
 export function runMutation(call: BasicCall, cmd: InstanceCommand): Promise<Outcome> {
   const { deps } = call;
   const scope = scopeOf(call);
-  const start: TxnStart<InstanceRecord> = { store: deps.store, tag: call.tag, ...nonceOf(call) };
+  const start: TxnStart<InstanceRecord> = Object.assign({ store: deps.store, tag: call.tag }, nonceOf(call));
   // A renewal or upgrade whose answer is stored (a retry) is answered by round trip 1 alone.
   const key = answerKeyOf(cmd);
   if (key !== undefined) start.replay = () => ({ key, audit: replayAudit(scope, deps.clock()) });
@@ -43,7 +43,7 @@ export function runMutation(call: BasicCall, cmd: InstanceCommand): Promise<Outc
       ? decision.finish(await runEffect(deps.provisioner, decision.effect, effectTimeoutMs(deps.config.KG_PROVISIONER_TIMEOUT_MS), call.signal), deps.clock())
       : decision;
     const out = materialize(answer, scope, current.record);
-    const step: Step<InstanceRecord, Outcome> = { kind: 'commit', ...out.write, audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, cmd.instanceId) };
+    const step: Step<InstanceRecord, Outcome> = Object.assign({ kind: 'commit' as const, audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, cmd.instanceId) }, out.write);
     const retention = releasedRetentionSeconds(deps.config.KG_RETAIN_RELEASED_DAYS, current.record, out.write?.next);
     if (retention) step.ttlSeconds = retention;
     return step;

@@ -38,7 +38,7 @@ export function runNewInstance(call: BasicCall, cmd: NewInstanceCommand): Promis
   };
   // A retry whose answer is stored is answered by round trip 1 alone.
   const key = newInstanceKey(cmd.orderId, cmd.orderLineId);
-  const start: TxnStart<InstanceRecord> = { store: deps.store, tag: call.tag, ...nonceOf(call), claim };
+  const start: TxnStart<InstanceRecord> = Object.assign({ store: deps.store, tag: call.tag, claim }, nonceOf(call));
   start.replay = () => ({ key, audit: replayAudit(scope, deps.clock()) });
   return transact<InstanceRecord, Outcome>(start, async (current) => {
     if (current.answer) return { kind: 'done', result: outcomeOf(replayed(current.answer, scope), instanceId) };
@@ -54,6 +54,6 @@ export function runNewInstance(call: BasicCall, cmd: NewInstanceCommand): Promis
       };
     }
     const out = materialize(decision, scope, current.record);
-    return { kind: 'commit', ...out.write, audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, instanceId) };
+    return Object.assign({ kind: 'commit' as const, audit: auditEntry(scope, out.resultCode, deps.clock()), result: outcomeOf(out, instanceId) }, out.write);
   });
 }

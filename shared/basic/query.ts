@@ -22,7 +22,7 @@ export function runQuery(call: BasicCall, cmd: QueryCommand): Promise<Outcome> {
   const scope = scopeOf(call);
   const [first, ...rest] = cmd.instanceIds;
   if (first === undefined) throw new InvalidParamError('instanceId: at least one id is required');
-  const start = { store, tag: call.tag, ...nonceOf(call), audit: auditEntry(scope, 'received', call.deps.clock()) };
+  const start = Object.assign({ store, tag: call.tag, audit: auditEntry(scope, 'received', call.deps.clock()) }, nonceOf(call));
   return transact<InstanceRecord, Outcome>(start, async (current) => {
     const others = rest.length > 0 ? await store.read<InstanceRecord>(rest.map(instanceTag)) : [];
     const records = [current.record, ...others.map((v) => v.record)];

@@ -79,5 +79,5 @@ export function toRequest(event: ApigEvent | null | undefined, requestId = ''): 
 
 /** Shapes a response for APIG: integer status, string body, `isBase64Encoded: false`. */
 export function toApigResponse(res: HttpResponse): ApigResponse {
-  return { statusCode: res.statusCode, headers: { ...res.headers }, body: res.body, isBase64Encoded: false };
+  return { statusCode: res.statusCode, headers: Object.assign({}, res.headers), body: res.body, isBase64Encoded: false };
 }
