@@ -2,13 +2,17 @@
  * CPU per call of `produce` against the minimal reference handler (referenceHandler.ts), issue 15: in one
  * process, on one redis-server, both handlers take the same kind of APIG event for each retry activity
  * (newInstance retry, queryInstance, refreshInstance retry), with 1 and 32 calls in flight, N calls per
- * cell, in rounds whose order rotates. Each call is signed beforehand with its own nonce and timestamp
+ * cell, in rounds whose order rotates. Within a cell the two handlers take turns in ten chunks (A B B A ...),
+ * so the machine's slow and fast moments fall on both: on a shared 2-core VM the reference alone varies by
+ * half between runs minutes apart. Each call is signed beforehand with its own nonce and timestamp
  * (signing is not measured). Per cell: CPU µs per call (`process.cpuUsage` user + system over N), wall µs
  * per call, and, from the server's own counters, Redis commands and bytes up and down per call.
  * Figures are reported, never asserted.
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { defineMerchant, openStore, produceHandler } from '../../shared';
 import type { ApigEvent, ApigResponse } from '../../shared/platform/apig';
 import type { FgContext } from '../../shared/platform/context';
@@ -139,6 +143,48 @@ function prepare(key: string, activity: RetryActivity, instances: readonly Bench
   return events;
 }
 
+/**
+ * A full garbage collection, when the runtime allows one: `--expose-gc` turned on here, for this process,
+ * and `gc` read from a fresh context (the global one was made before the flag).
+ */
+const collectGarbage: () => void = (() => {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    if (typeof gc === 'function') return () => (gc as (o: { type: 'minor' }) => void)({ type: 'minor' });
+  } catch {
+    // Not available: chunks then share garbage, as before.
+  }
+  return () => undefined;
+})();
+
+/** Chunks each cell is cut into, alternating between the two handlers. */
+const CHUNKS = 10;
+
+/** What one handler's chunks of a cell add up to. */
+interface Sums {
+  cpuUs: number;
+  wallUs: number;
+  codes: Record<string, number>;
+  redis: RedisCounters;
+}
+
+function emptySums(): Sums {
+  return { cpuUs: 0, wallUs: 0, codes: {}, redis: { commands: {}, netInputBytes: 0, netOutputBytes: 0 } };
+}
+
+function addDelta(sum: Sums, delta: RedisCounters): void {
+  for (const [name, n] of Object.entries(delta.commands)) sum.redis.commands[name] = (sum.redis.commands[name] ?? 0) + n;
+  sum.redis.netInputBytes += delta.netInputBytes;
+  sum.redis.netOutputBytes += delta.netOutputBytes;
+}
+
+/** `calls` cut into at most `chunks` near-equal sizes, none empty. */
+function chunkSizes(calls: number, chunks: number): number[] {
+  const n = Math.max(1, Math.min(chunks, calls));
+  return Array.from({ length: n }, (_, i) => Math.floor((calls * (i + 1)) / n) - Math.floor((calls * i) / n));
+}
+
 function perCall(delta: RedisCounters, calls: number): Pick<CpuCell, 'commands' | 'bytesUp' | 'bytesDown'> {
   const commands: Record<string, number> = {};
   for (const [name, n] of Object.entries(delta.commands)) commands[name] = round(n / calls, 3);
@@ -219,25 +265,41 @@ export async function measureCpuRatio(options: CpuRatioOptions = {}): Promise<Cp
     for (let r = 0; r < rounds; r++) {
       const activities = RETRY_ACTIVITIES.map((_, i) => RETRY_ACTIVITIES[(i + r) % RETRY_ACTIVITIES.length]!);
       const order: RatioHandler[] = r % 2 === 0 ? ['produce', 'reference'] : ['reference', 'produce'];
-      log(`round ${r + 1}/${rounds}: ${activities.join(', ')}; ${order.join(' then ')}`);
+      log(`round ${r + 1}/${rounds}: ${activities.join(', ')}; ${CHUNKS} paired chunks per cell, ${order.join(' first, then ')} first`);
       for (const activity of activities) {
         for (const k of inFlight) {
+          // Both handlers' cells are measured in alternating chunks (A B B A ...), so a slow patch of the
+          // machine falls on both alike instead of on whichever ran in it.
+          const sums = { produce: emptySums(), reference: emptySums() } as Record<RatioHandler, Sums>;
+          const sizes = chunkSizes(calls, CHUNKS);
+          for (let c = 0; c < sizes.length; c++) {
+            const pair = c % 2 === 0 ? order : [order[1]!, order[0]!];
+            for (const h of pair) {
+              const events = prepare(key, activity, instances, sizes[c]!);
+              // Each chunk starts on a collected heap, so it pays for its own garbage, not the last chunk's
+              // or the signing's.
+              collectGarbage();
+              const sum = sums[h];
+              const before = await readRedisCounters(admin);
+              const c0 = process.cpuUsage();
+              const t0 = performance.now();
+              await drive(handlers[h], events, k, sum.codes);
+              const wall = performance.now() - t0;
+              const cpu = process.cpuUsage(c0);
+              const after = await readRedisCounters(admin);
+              sum.cpuUs += cpu.user + cpu.system;
+              sum.wallUs += wall * 1000;
+              addDelta(sum, counterDelta(before, after, overhead));
+            }
+          }
           for (const h of order) {
-            const events = prepare(key, activity, instances, calls);
-            const codes: Record<string, number> = {};
-            const before = await readRedisCounters(admin);
-            const c0 = process.cpuUsage();
-            const t0 = performance.now();
-            await drive(handlers[h], events, k, codes);
-            const wall = performance.now() - t0;
-            const cpu = process.cpuUsage(c0);
-            const after = await readRedisCounters(admin);
+            const sum = sums[h];
             cells.push({
               handler: h, activity, inFlight: k, round: r + 1, calls,
-              cpuUs: round((cpu.user + cpu.system) / calls, 2),
-              wallUs: round((wall * 1000) / calls, 2),
-              resultCodes: codes,
-              ...perCall(counterDelta(before, after, overhead), calls),
+              cpuUs: round(sum.cpuUs / calls, 2),
+              wallUs: round(sum.wallUs / calls, 2),
+              resultCodes: sum.codes,
+              ...perCall(sum.redis, calls),
             });
           }
         }
