@@ -6,13 +6,13 @@
  * `000000` goes to the failure stream; one log line per call, of one fixed shape.
  * @module
  */
-import { withLazyDeadline } from '../core/deadline';
+import { withLazyDeadline, type DeadlineScope } from '../core/deadline';
 import { DeadlineError, InvalidParamError, KgError, loggableMessage, StoreUnavailableError, toResult } from '../core/errors';
 import { RESULT } from '../core/resultCodes';
 import { MAX_BODY_BYTES, type HttpRequest, type HttpResponse } from '../platform/apig';
 import { recordFailure } from './failureStream';
 import type { FailureEntry } from '../store/Store';
-import type { CallbackDeps, CallSummary, CallbackSpec, Outcome, Responder, ResultModel, Verified } from './spec';
+import type { Call, CallbackDeps, CallSummary, CallbackSpec, Outcome, Responder, ResultModel, Verified } from './spec';
 
 /** Handles one request with `spec`. Never throws. `deadlineMs` bounds everything after parsing (ms). */
 export async function runCallback<D extends CallbackDeps, P, M extends ResultModel>(
@@ -40,10 +40,7 @@ export async function runCallback<D extends CallbackDeps, P, M extends ResultMod
     const callTag = tag;
     const deadlineAt = started + deadlineMs;
     outcome = await withLazyDeadline(
-      (scope) => spec.run({
-        deps, request, verified: accepted, tag: callTag, summary: callSummary, deadlineAt, requestId: req.requestId, startedAt: started,
-        get signal() { return scope.signal; },
-      }),
+      (scope) => spec.run(new InFlightCall(deps, request, accepted, callTag, callSummary, scope, deadlineAt, req.requestId, started)),
       deadlineMs,
       () => new DeadlineError(`${spec.name} did not finish within ${deadlineMs} ms`),
     );
@@ -93,6 +90,25 @@ export async function runCallback<D extends CallbackDeps, P, M extends ResultMod
     reason: outcome.resultCode === RESULT.SUCCESS ? null : outcome.reason ?? null,
   });
   return { statusCode: 200, headers: responder.headers(outcome.body), body: outcome.body };
+}
+
+/** The {@link Call} a spec's `run` gets: a class, so its lazily made `signal` is a getter on the prototype. */
+class InFlightCall<D extends CallbackDeps, P, M extends ResultModel> implements Call<D, P, M> {
+  constructor(
+    readonly deps: D,
+    readonly request: P,
+    readonly verified: Verified<M>,
+    readonly tag: string,
+    readonly summary: CallSummary,
+    private readonly scope: DeadlineScope,
+    readonly deadlineAt: number,
+    readonly requestId: string,
+    readonly startedAt: number,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.scope.signal;
+  }
 }
 
 /** The answer to a thrown error, and the reason the failure stream keeps (safe text only). */

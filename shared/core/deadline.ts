@@ -73,24 +73,53 @@ export interface DeadlineScope {
  * `scope.signal` (a provisioner or forwarder call), since making one costs more than the rest of a
  * replayed answer's bookkeeping. A signal first read after the deadline comes already aborted.
  */
-export async function withLazyDeadline<T>(work: (scope: DeadlineScope) => Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let controller: AbortController | undefined;
-  let expired = false;
-  const scope: DeadlineScope = {
-    get signal(): AbortSignal {
-      if (controller === undefined) {
-        controller = new AbortController();
-        if (expired) controller.abort();
-      }
-      return controller.signal;
-    },
-  };
-  const running = Promise.resolve().then(() => work(scope));
-  const raced = await raceTimer(running, ms);
-  if (raced.done) return raced.value;
-  expired = true;
-  controller?.abort();
-  throw onTimeout();
+export function withLazyDeadline<T>(work: (scope: DeadlineScope) => Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  // One promise and one timer for the whole request (this runs on every call). A late settlement of the
+  // work after the deadline is a no-op, its rejection handled here, so it is never reported as unhandled.
+  return new Promise<T>((resolve, reject) => {
+    const scope = new LazyScope();
+    const timer = setTimeout(() => {
+      scope.expire();
+      reject(onTimeout());
+    }, Math.max(0, ms));
+    let running: Promise<T>;
+    try {
+      running = work(scope);
+    } catch (err) {
+      clearTimeout(timer);
+      reject(err);
+      return;
+    }
+    Promise.resolve(running).then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
+
+/** The {@link DeadlineScope} of {@link withLazyDeadline}: a class, so a request makes one small object. */
+class LazyScope implements DeadlineScope {
+  private controller: AbortController | undefined = undefined;
+  private expired = false;
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.expired) this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+
+  expire(): void {
+    this.expired = true;
+    this.controller?.abort();
+  }
 }
 
 /** Waits `ms`, or less when `signal` aborts (then it resolves at once; it never rejects). */
