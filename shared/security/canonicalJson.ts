@@ -123,17 +123,18 @@ export function flatCanonicalPayload(bodyText: string, parsed?: unknown): string
   const value = parsed === undefined ? parseJsonOrUndefined(bodyText) : parsed;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const record = value as Record<string, unknown>;
-  // Keys sorted by UTF-16 code unit (the default sort), as Java's TreeMap sorts them.
-  const keys = Object.keys(record).sort();
+  // Keys sorted by UTF-16 code unit (what `<` compares, and Java's TreeMap), as Java's TreeMap sorts them.
+  const keys = sortedByCodeUnit(Object.keys(record));
   let strings = keys.length;
-  const members: string[] = [];
-  for (const key of keys) {
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const value = record[key];
     if (typeof value === 'string') {
       strings += 1;
-      members.push(`"${key}":"${value}"`);
+      out += `${out.length > 1 ? ',' : ''}"${key}":"${value}"`;
     } else if (typeof value === 'boolean') {
-      members.push(`"${key}":${value ? 'true' : 'false'}`);
+      out += `${out.length > 1 ? ',' : ''}"${key}":${value ? 'true' : 'false'}`;
     } else if (value !== null) {
       return undefined;
     }
@@ -141,5 +142,26 @@ export function flatCanonicalPayload(bodyText: string, parsed?: unknown): string
   let quotes = 0;
   for (let i = bodyText.indexOf('"'); i !== -1; i = bodyText.indexOf('"', i + 1)) quotes += 1;
   if (quotes !== strings * 2) return undefined;
-  return `{${members.join(',')}}`;
+  return `${out}}`;
+}
+
+/** Most keys {@link sortedByCodeUnit} sorts itself; a longer list (a hostile body) goes to the O(n log n) sort. */
+const INSERTION_SORT_MAX = 32;
+
+/**
+ * `keys` sorted in place by UTF-16 code unit: for the dozen keys of a request body an insertion sort, which
+ * allocates nothing, where `Array.prototype.sort` allocates a work copy.
+ */
+function sortedByCodeUnit(keys: string[]): string[] {
+  if (keys.length > INSERTION_SORT_MAX) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > key) {
+      keys[j + 1] = keys[j] as string;
+      j -= 1;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
 }

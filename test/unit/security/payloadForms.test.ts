@@ -74,6 +74,14 @@ describe('flatCanonicalPayload, the fast path of payloadForms', () => {
     expect(taken).toBeGreaterThan(1000);
   });
 
+  it('sorts bodies of any number of keys as the exact path does (short ones by its own sort, long ones by the built-in)', () => {
+    for (const count of [0, 1, 2, 31, 32, 33, 200]) {
+      const members = Array.from({ length: count }, (_, i) => [`k${(i * 7919) % 1009}-${['z', 'y', 'x', 'é', '😀'][i % 5]}`, `v${i}`] as const);
+      const body = JSON.stringify(Object.fromEntries(members));
+      expect(flatCanonicalPayload(body)).toBe(canonicalPayload(body));
+    }
+  });
+
   it('leaves to the exact path a repeated key, a number, nesting and any escape', () => {
     for (const body of ['{"a":"1","a":"2"}', '{"a":null,"a":"2"}', '{"a":1}', '{"a":{"b":"c"}}', '{"a":["b"]}', '{"a":"\\/"}', '{"a":"\\u0041"}', '\ufeff{"a":"b"}', '[]', 'null', '{"a":']) {
       expect(flatCanonicalPayload(body)).toBeUndefined();
