@@ -54,7 +54,10 @@ function stringMap(input: Record<string, string | undefined> | null | undefined,
   // Prototype-free, so a parameter named `__proto__` is an ordinary entry, not a prototype change.
   const out = Object.create(null) as Record<string, string>;
   if (!input || typeof input !== 'object') return out;
-  for (const [k, v] of Object.entries(input)) {
+  const keys = Object.keys(input);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const v = input[k];
     if (typeof v !== 'string') continue;
     out[lowerKeys ? k.toLowerCase() : k] = v;
   }
