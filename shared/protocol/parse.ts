@@ -12,6 +12,7 @@ import { firstIssue } from './issues';
 import { isPlainObject, setOwn, withoutNulls } from './schemas/fields';
 import { V1_BASIC_SCHEMAS, type V1BasicRequest } from './schemas/v1Basic';
 import { V2_BASIC_SCHEMAS, type V2BasicRequest } from './schemas/v2Basic';
+import { fastV2Basic } from './schemas/v2BasicFast';
 
 export { firstIssue } from './issues';
 
@@ -117,7 +118,7 @@ export function parseV2Basic(body: unknown): V2BasicRequest {
   if (!isPlainObject(body)) throw new InvalidParamError('body: must be a JSON object');
   const clean = withoutNulls(body);
   const activity = activityOf(clean, V2_BASIC_SCHEMAS);
-  return validate<V2BasicRequest>(V2_BASIC_SCHEMAS[activity], clean);
+  return fastV2Basic(activity, clean) ?? validate<V2BasicRequest>(V2_BASIC_SCHEMAS[activity], clean);
 }
 
 /**
