@@ -85,8 +85,10 @@ function summarize(cmd: Command, req: HttpRequest, nonce: string | undefined): C
   // Built field by field in the order the audit entry has always had: no intermediate objects.
   const audit: CallSummary['audit'] = { activity: cmd.activity };
   const subject: CallSummary['subject'] = {};
-  if ('orderId' in cmd && cmd.orderId) audit.orderId = subject.orderId = cmd.orderId;
-  if ('orderLineId' in cmd && cmd.orderLineId) audit.orderLineId = cmd.orderLineId;
+  // Plain reads, not `in`: commands come in several shapes, and `in` over many shapes is a slow lookup.
+  const { orderId, orderLineId } = cmd as { orderId?: string; orderLineId?: string };
+  if (orderId) audit.orderId = subject.orderId = orderId;
+  if (orderLineId) audit.orderLineId = orderLineId;
   if (cmd.activity === 'newInstance') audit.businessId = cmd.businessId;
   if (req.requestId) audit.requestId = req.requestId;
   if (nonce) audit.nonce = nonce;
