@@ -11,7 +11,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateRsaKeyPair } from '../../shared/security/rsaOaep';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isUtf8 } from 'node:buffer';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApigEvent } from '../../shared/platform/apig';
 import { MAX_BODY_BYTES } from '../../shared/platform/apig';
@@ -135,10 +136,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         const event: ApigEvent = {
           httpMethod: req.method ?? 'GET',
           path: url.pathname,
-          headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])),
+          headers: headerValues(req.headers),
           queryStringParameters: firstValues(url.searchParams),
-          body: body.toString('base64'),
-          isBase64Encoded: true,
+          // UTF-8 text goes as text (its bytes come back exactly); anything else as base64, as APIG sends binary.
+          ...(isUtf8(body) ? { body: body.toString('utf8'), isBase64Encoded: false } : { body: body.toString('base64'), isBase64Encoded: true }),
           requestContext: { requestId, stage: 'LOCAL' },
         };
         // Paths no function claims go to `produce`, as a production address with a path prefix would. Every
@@ -278,9 +279,20 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
  * Writes a handler's answer as it is: its status (302 included) and every header (`Location`, `Set-Cookie`)
  * unchanged, as APIG passes a function's `headers` map through.
  */
+/** Request headers as APIG gives them: one string per name, repeated values joined by commas. */
+function headerValues(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+  // Prototype-free, so a header named `__proto__` stays an ordinary entry.
+  const out = Object.create(null) as Record<string, string | undefined>;
+  for (const name of Object.keys(headers)) {
+    const v = headers[name];
+    out[name] = Array.isArray(v) ? v.join(',') : v;
+  }
+  return out;
+}
+
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   if (res.headersSent) return;
-  res.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(status, Object.assign({}, headers, { 'Content-Length': Buffer.byteLength(body) }));
   res.end(body);
 }
 

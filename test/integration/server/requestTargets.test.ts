@@ -68,4 +68,17 @@ describe('kg serve request targets and methods', () => {
     expect(answer.resultCode).toMatch(/^0000\d\d$/);
     expect(lines.some((l) => l.includes('tenant-sync'))).toBe(true);
   });
+
+  it('hands the function the body bytes exactly: UTF-8 text as text, other bytes as base64', async () => {
+    // A signed body with non-ASCII text is verified over its exact bytes: a changed byte would fail the signature.
+    const { orderId, orderLineId } = orderIds();
+    const { query, text } = signed({ activity: 'newInstance', businessId: 'bé😀', orderId, orderLineId });
+    const ok = await fetch(`${server.url}/?${query}`, { method: 'POST', body: text, headers: { 'content-type': 'application/json' } });
+    expect(((await ok.json()) as { resultCode: string }).resultCode).toBe('000000');
+    // Bytes that are not UTF-8 go as base64 and get a JSON refusal (the signature, checked first, cannot match).
+    const notUtf8 = Buffer.concat([Buffer.from('{"activity":"newInstance","businessId":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const bad = await fetch(`${server.url}/?${signed({}).query}`, { method: 'POST', body: notUtf8, headers: { 'content-type': 'application/json' } });
+    const answer = (await bad.json()) as { resultCode: string; resultMsg: string };
+    expect(answer.resultCode).toBe('000001');
+  });
 });
