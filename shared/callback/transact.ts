@@ -6,6 +6,7 @@
  * only if the version is unchanged. A conflict (a concurrent call changed the record) reads and decides again.
  * @module
  */
+import { setBounded } from '../core/boundedMap';
 import { ContentionError, InvalidParamError } from '../core/errors';
 import type { AuditEntry, BeginOptions, BeginResult, CommitOptions, CommitResult, Store, StoredAnswer, StoredRecord } from '../store/Store';
 
@@ -81,12 +82,6 @@ function knownTagsOf(store: Store): Map<string, true> {
   return known;
 }
 
-function rememberRecord(known: Map<string, true>, tag: string): void {
-  if (known.has(tag)) return;
-  if (known.size >= KNOWN_RECORDS_MAX) known.delete(known.keys().next().value as string);
-  known.set(tag, true);
-}
-
 /**
  * Runs `decide` on the current record until its step is written without conflict.
  * A replayed nonce is refused with `000002` before anything is read or written.
@@ -98,7 +93,6 @@ export async function transact<R extends StoredRecord, T>(
 ): Promise<T> {
   let seenRecord = false;
   const known = start.claim ? knownTagsOf(start.store) : undefined;
-  let claimSkipped = false;
   for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
     const pause = backoffMs(attempt);
     if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
@@ -107,7 +101,7 @@ export async function transact<R extends StoredRecord, T>(
       options.nonce = start.nonce.value;
       options.nonceTtlSeconds = start.nonce.ttlSeconds;
     }
-    claimSkipped = false;
+    let claimSkipped = false;
     if (start.claim && !seenRecord) {
       if (attempt === 0 && known?.has(start.tag)) claimSkipped = true;
       else options.claim = start.claim();
@@ -118,7 +112,7 @@ export async function transact<R extends StoredRecord, T>(
     if (current.nonce === 'replayed') throw new InvalidParamError('nonce has already been used');
     if (current.record !== null || current.answer !== undefined) {
       if (current.record !== null) seenRecord = true;
-      if (known) rememberRecord(known, start.tag);
+      if (known && !known.has(start.tag)) setBounded(known, start.tag, true, KNOWN_RECORDS_MAX);
     } else if (claimSkipped) {
       // The record this process saw is gone: forget it and claim on the next attempt.
       known?.delete(start.tag);

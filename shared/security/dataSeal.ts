@@ -5,6 +5,7 @@
  * @module
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { setBounded } from '../core/boundedMap';
 import { ConfigError } from '../core/errors';
 
 const PREFIX = 'gcm1';
@@ -130,8 +131,7 @@ export function createSealer(keys: readonly Buffer[]): Sealer {
           last = err;
           continue;
         }
-        if (opened.size >= OPENED_CACHE_MAX) opened.delete(opened.keys().next().value as string);
-        opened.set(sealed, plain);
+        setBounded(opened, sealed, plain, OPENED_CACHE_MAX);
         return plain;
       }
       throw last;
