@@ -40,63 +40,59 @@ export function raceTimer<T>(running: Promise<T>, ms: number): Promise<Raced<T>>
  * the signal given to `work` then, so work not started yet is never started. `parent` (optional) aborts
  * it earlier. A late rejection of `work` is swallowed.
  */
-export async function withDeadline<T>(
+export function withDeadline<T>(
   work: (signal: AbortSignal) => Promise<T>,
   ms: number,
   onTimeout: () => Error,
   parent?: AbortSignal,
 ): Promise<T> {
-  const controller = new AbortController();
-  const onParentAbort = (): void => controller.abort();
-  if (parent?.aborted) controller.abort();
-  else parent?.addEventListener('abort', onParentAbort, { once: true });
-  // `then` turns a synchronous throw inside `work` into a rejection too.
-  const running = Promise.resolve().then(() => work(controller.signal));
-  try {
-    const raced = await raceTimer(running, ms);
-    if (raced.done) return raced.value;
-    controller.abort();
-    throw onTimeout();
-  } finally {
-    parent?.removeEventListener('abort', onParentAbort);
-  }
+  return withLazyDeadline((scope) => work(scope.signal), ms, onTimeout, parent);
 }
 
 /** What {@link withLazyDeadline} hands its work: the deadline's signal, made when first asked for. */
 export interface DeadlineScope {
-  /** Aborts when the deadline passes. Created on first read: most requests never read it. */
+  /** Aborts when the deadline passes (or the parent aborts). Created on first read: most requests never read it. */
   readonly signal: AbortSignal;
 }
 
 /**
- * {@link withDeadline} for the request path: the work's AbortSignal is created only if the work reads
- * `scope.signal` (a provisioner or forwarder call), since making one costs more than the rest of a
- * replayed answer's bookkeeping. A signal first read after the deadline comes already aborted.
+ * {@link withDeadline} with the work's AbortSignal created only if the work reads `scope.signal` (a
+ * provisioner or forwarder call): the request path runs through here, and making a signal costs more than
+ * the rest of a replayed answer's bookkeeping. A signal first read after the deadline (or after `parent`
+ * aborted) comes already aborted. One promise and one timer; a late settlement of the work is a no-op, its
+ * rejection handled here, so it is never reported as unhandled.
  */
-export function withLazyDeadline<T>(work: (scope: DeadlineScope) => Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  // One promise and one timer for the whole request (this runs on every call). A late settlement of the
-  // work after the deadline is a no-op, its rejection handled here, so it is never reported as unhandled.
+export function withLazyDeadline<T>(work: (scope: DeadlineScope) => Promise<T>, ms: number, onTimeout: () => Error, parent?: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const scope = new LazyScope();
-    const timer = setTimeout(() => {
-      scope.expire();
+    const onParentAbort = (): void => scope.abort();
+    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
+    const settled = (): void => {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParentAbort);
+    };
+    timer = setTimeout(() => {
+      settled();
+      scope.abort();
       reject(onTimeout());
     }, Math.max(0, ms));
+    if (parent?.aborted) scope.abort();
+    else parent?.addEventListener('abort', onParentAbort, { once: true });
     let running: Promise<T>;
     try {
       running = work(scope);
     } catch (err) {
-      clearTimeout(timer);
+      settled();
       reject(err);
       return;
     }
     Promise.resolve(running).then(
       (value) => {
-        clearTimeout(timer);
+        settled();
         resolve(value);
       },
       (err: unknown) => {
-        clearTimeout(timer);
+        settled();
         reject(err);
       },
     );
@@ -106,18 +102,18 @@ export function withLazyDeadline<T>(work: (scope: DeadlineScope) => Promise<T>, 
 /** The {@link DeadlineScope} of {@link withLazyDeadline}: a class, so a request makes one small object. */
 class LazyScope implements DeadlineScope {
   private controller: AbortController | undefined = undefined;
-  private expired = false;
+  private aborted = false;
 
   get signal(): AbortSignal {
     if (this.controller === undefined) {
       this.controller = new AbortController();
-      if (this.expired) this.controller.abort();
+      if (this.aborted) this.controller.abort();
     }
     return this.controller.signal;
   }
 
-  expire(): void {
-    this.expired = true;
+  abort(): void {
+    this.aborted = true;
     this.controller?.abort();
   }
 }
