@@ -41,6 +41,7 @@ export const processLeaseOwner = `p-${randomUUID()}`;
 /** The basic interfaces' slice: requires KG_ACCESS_KEY; builds the provisioner unless one is given. */
 export function produceDeps(base: CallbackDeps, options: BasicOptions = {}): ProduceDeps {
   const keys = requireSetting(base.config, 'KG_ACCESS_KEY', 'the basic-interface key bound in the seller console (several: newest first)');
+  // V2 answers carry a Body-Sign with the key that verified the request, unless KG_BODY_SIGN is `v1`.
   const signV2 = base.config.KG_BODY_SIGN === 'all';
   return {
     ...base,

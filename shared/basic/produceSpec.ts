@@ -24,7 +24,7 @@ import { runNewInstance } from './newInstance';
 import { peekBasicRequest } from './peek';
 import { runQuery } from './query';
 import { commandInstanceId, runTestRequest } from './testRequest';
-import { v1Responder, v2Responder, type BasicResponder } from './responder';
+import { v1Responder, type BasicResponder } from './responder';
 
 /** A V1 call is a GET carrying `authToken`; everything else is treated as V2. */
 export function isV1Request(req: HttpRequest): boolean {
@@ -40,7 +40,7 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
     routes: PRODUCE_ROUTES,
     deps: (base: CallbackDeps) => produceDeps(base, options),
     protocolOf: (req) => (isV1Request(req) ? 'v1' : 'v2'),
-    unverifiedResponder: (req, deps) => (isV1Request(req) ? v1Responder(deps.keys[0] ?? '', deps.config.KG_ENCRYPT_TYPE) : v2Responder(v2SignKey(deps, deps.keys[0]))),
+    unverifiedResponder: (req, deps) => (isV1Request(req) ? v1Responder(deps.keys[0] ?? '', deps.config.KG_ENCRYPT_TYPE) : v2ResponderOf(deps, 0)),
     verify: (req, deps): BasicVerified => {
       if (isV1Request(req)) {
         const keyIndex = verifyV1AuthToken({ params: req.query, keys: deps.keys }).keyIndex;
@@ -51,7 +51,7 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
       const body = req.body.toString('utf8');
       const json = parseJsonOrUndefined(body);
       const verdict = verifyV2Signature({ body, json, query: req.query, keys: deps.keys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS });
-      return acceptedV2(verdict, deps.keys, (key, index) => deps.v2Responders[index] ?? v2Responder(v2SignKey(deps, key)), req.query.nonce, json);
+      return acceptedV2(verdict, deps.keys, (_key, index) => v2ResponderOf(deps, index), req.query.nonce, json);
     },
     parse: (req, verified) => {
       if (verified.protocol === 'v1') {
@@ -66,9 +66,9 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
   };
 }
 
-/** The key V2 answers are Body-Signed with: `key`, unless KG_BODY_SIGN is `v1` (V1 answers only). */
-function v2SignKey(deps: ProduceDeps, key: string | undefined): string | undefined {
-  return deps.config.KG_BODY_SIGN === 'all' ? key : undefined;
+/** The V2 responder of key `index` of the ring (the ring is never empty: KG_ACCESS_KEY is required). */
+function v2ResponderOf(deps: ProduceDeps, index: number): BasicResponder {
+  return deps.v2Responders[index] as BasicResponder;
 }
 
 function run(call: BasicCall): Promise<Outcome> {
