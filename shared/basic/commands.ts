@@ -9,16 +9,18 @@ import type { Command } from '../lifecycle/types';
 import type { V1BasicRequest } from '../protocol/schemas/v1Basic';
 import type { V2BasicRequest } from '../protocol/schemas/v2Basic';
 
+/**
+ * Adds a newInstance's `businessId` to its attributes, last. In place: both mappings make a fresh command
+ * with fresh attributes, and this runs on every call.
+ */
 function withBusinessId(cmd: Command): Command {
-  return cmd.activity === 'newInstance' ? { ...cmd, attributes: { ...cmd.attributes, businessId: cmd.businessId } } : cmd;
+  if (cmd.activity === 'newInstance') (cmd.attributes ??= {}).businessId = cmd.businessId;
+  return cmd;
 }
 
 /** Maps a parsed V2 basic request. */
 export function commandFromV2(req: V2BasicRequest): Command {
-  const cmd = v2BasicToCommand(req);
-  // The mapping made a fresh command with no attributes: the V2 newInstance gets its one attribute in place.
-  if (cmd.activity === 'newInstance') cmd.attributes = { businessId: cmd.businessId };
-  return cmd;
+  return withBusinessId(v2BasicToCommand(req));
 }
 
 /** Maps a parsed V1 basic request (`parseV1Basic`). */
