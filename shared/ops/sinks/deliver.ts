@@ -4,6 +4,7 @@
  * watch or the other sink.
  * @module
  */
+import { pause } from '../../core/deadline';
 import type { Alert, AlertSink } from './alert';
 import { SinkError } from './alert';
 
@@ -22,8 +23,6 @@ export const DEFAULT_SEND_POLICY: SendPolicy = { attempts: 3, timeoutMs: 3000, b
 
 /** What one delivery did. */
 export type Delivery = { ok: true; attempts: number } | { ok: false; attempts: number; error: string };
-
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sends `alert` to `sink`, retrying a retryable failure.
