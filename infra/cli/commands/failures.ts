@@ -3,7 +3,7 @@
  * @module
  */
 import { EXIT, parseCliArgs, parseInstant, parseLimit, type CliCommand } from '../command';
-import { storeFromEnv } from '../storeFromEnv';
+import { withStoreFromEnv } from '../storeFromEnv';
 
 /** Parses `--since`: an ISO date/time, epoch ms, or a duration back from now (`90m`, `24h`, `7d`). */
 export function parseSince(text: string, nowMs: number): number {
@@ -26,8 +26,7 @@ product with more than 5 failed orders a month: check this list before it does.`
     const { values } = parseCliArgs(args, { since: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, redis: { type: 'string' } });
     const limit = parseLimit(values.limit, 200);
     const sinceMs = values.since ? parseSince(values.since, Date.now()) : undefined;
-    const store = storeFromEnv(io.env, values.redis);
-    try {
+    return withStoreFromEnv(io.env, values.redis, async (store) => {
       const list = await store.listFailures({ limit, ...(sinceMs !== undefined ? { sinceMs } : {}) });
       if (values.json) {
         io.out(`${JSON.stringify(list)}\n`);
@@ -38,8 +37,6 @@ product with more than 5 failed orders a month: check this list before it does.`
         io.out(`${new Date(f.at).toISOString()}  ${f.resultCode}  ${f.activity.padEnd(22)} ${f.instanceId ?? '-'}  ${f.orderId ?? '-'}  ${f.reason}\n`);
       }
       return EXIT.ok;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };

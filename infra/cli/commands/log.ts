@@ -5,7 +5,7 @@
 import type { InstanceRecord } from '../../../shared/lifecycle/types';
 import { instanceTag } from '../../../shared/store/keys';
 import { EXIT, parseCliArgs, parseLimit, UsageError, type CliCommand } from '../command';
-import { storeFromEnv } from '../storeFromEnv';
+import { withStoreFromEnv } from '../storeFromEnv';
 
 export const command: CliCommand = {
   name: 'log',
@@ -19,8 +19,7 @@ Every call leaves an audit line (when, activity, result code, order, request id)
     const id = positionals[0];
     if (!id || positionals.length > 1) throw new UsageError('expected exactly one instanceId');
     const limit = parseLimit(values.limit, 100);
-    const store = storeFromEnv(io.env, values.redis);
-    try {
+    return withStoreFromEnv(io.env, values.redis, async (store) => {
       const tag = instanceTag(id);
       const [entries, [current]] = await Promise.all([store.listAudit(tag, limit), store.read<InstanceRecord>([tag])]);
       const record = current?.record;
@@ -32,8 +31,6 @@ Every call leaves an audit line (when, activity, result code, order, request id)
       for (const h of record?.history ?? []) io.out(`  state  ${new Date(h.at).toISOString()}  ${h.activity.padEnd(22)} ${h.from ?? '-'} -> ${h.to}${h.orderId ? `  order ${h.orderId}` : ''}${h.scene ? `  ${h.scene}` : ''}\n`);
       for (const e of entries) io.out(`  call   ${new Date(e.at).toISOString()}  ${e.activity.padEnd(22)} ${e.resultCode}${e.test ? ' (test)' : ''}${e.orderId ? `  order ${e.orderId}` : ''}${e.requestId ? `  req ${e.requestId}` : ''}${e.detail ? `  ${e.detail}` : ''}\n`);
       return EXIT.ok;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };
