@@ -231,18 +231,6 @@ export class MemoryStore implements Store {
     if (tags.length > 0) yield tags;
   }
 
-  /** Tags with anything left (records, audit logs, nonces): for retention tests. */
-  heldTags(): string[] {
-    const now = this.now();
-    const tags = new Set<string>();
-    for (const tag of [...this.records.keys(), ...this.audits.keys()]) {
-      this.expire(tag);
-      if (this.records.has(tag) || this.audits.has(tag)) tags.add(tag);
-    }
-    for (const [key, expiry] of this.nonces) if (expiry > now) tags.add(key.slice(0, key.indexOf('\u0000')));
-    return [...tags].sort();
-  }
-
   info(): StoreInfo {
     return { kind: 'memory', roundTrips: this.roundTrips };
   }
