@@ -23,7 +23,7 @@ import type { AuditEntry } from '../store/Store';
 import { kitDeps, type KitDeps, type KitOptions } from './deps';
 import { kitChangeId } from './forward';
 import { KIT_TENANT_INDEX, type KitChange, type TenantDoc } from './model';
-import { prepareKitCall, readKitBody, type KitCall } from './request';
+import { prepareKitCall, readKitV1Body, type KitCall } from './request';
 import { kitResponder } from './responder';
 import { isKitV1Path, KIT_FUNCTIONS, kitRoutes } from './routes';
 import { KIT_RULES } from './rules/index';
@@ -44,7 +44,7 @@ export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<K
     verify: (req, deps): Verified<ResultModel> => {
       if (isKitV1Path(req.path, name)) {
         // The body is read once: the authToken check and parse share it.
-        const body = readKitBody(req, true);
+        const body = readKitV1Body(req);
         const keyIndex = verifyV1PostAuthToken({ body, authToken: req.headers.authtoken, keys: deps.kitKeys }).keyIndex;
         const key = deps.kitKeys[keyIndex] ?? '';
         return { protocol: 'v1', keyIndex, key, responder: kitResponder(key), json: body };

@@ -30,12 +30,12 @@ export interface KitCall<N extends KitName = KitName> {
 }
 
 /**
- * The body as a JSON object. V2 is JSON. V1 is JSON too in the examples; a form-encoded body
- * (`application/x-www-form-urlencoded`, §2.3 "values arrive URL-encoded") is read as parameters.
+ * A V1 body as a JSON object: JSON as in the examples, or, form-encoded (`application/x-www-form-urlencoded`,
+ * §2.3 "values arrive URL-encoded"), read as parameters. (A V2 body is JSON only: see kitSpec.ts.)
  * @throws InvalidParamError when the body is neither.
  */
-export function readKitBody(req: HttpRequest, v1: boolean): Record<string, unknown> {
-  if (v1 && /application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')) {
+export function readKitV1Body(req: HttpRequest): Record<string, unknown> {
+  if (/application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')) {
     return parseWireQuery(req.body.toString('utf8'));
   }
   return parseJsonBody(req.body, MAX_BODY_BYTES);
