@@ -10,14 +10,14 @@ import type { RedisStore } from './RedisStore';
 import { decodeUsage, decodeWhy, encodeUsage, encodeWhy, readClaimed } from './usageCodec';
 import {
   ENRICH_DUE_KEY, ENRICH_TRIES_KEY, USAGE_COUNT_KEY, USAGE_DEAD_KEY, USAGE_META_KEY, USAGE_PENDING_KEY, USAGE_PUSHED_KEY,
-  USAGE_RECORDS_KEY, USAGE_WHY_KEY, sortedCounts, tallyCount, usageMeta,
+  STATE_OF_LETTER, USAGE_RECORDS_KEY, USAGE_WHY_KEY, sortedCounts, tallyCount, usageMeta,
 } from './usageKeys';
 import {
   ENRICH_COMPLETE, ENRICH_RETRY, LEASE_DUE, USAGE_ADD, USAGE_LOOKUP, USAGE_REQUEUE, USAGE_SETTLE, USAGE_SWEEP,
 } from './usageScripts';
 import { requireFiniteMs } from './limits';
 import type {
-  AddOutcome, DeadLetter, DeadVerdict, EnrichmentJob, LedgerEntry, StoredUsage, UsageCount, UsageLedger, UsageLookup, UsageState,
+  AddOutcome, DeadLetter, DeadVerdict, EnrichmentJob, LedgerEntry, StoredUsage, UsageCount, UsageLedger, UsageLookup,
 } from './UsageLedger';
 
 type Arg = string | number;
@@ -36,8 +36,6 @@ interface LedgerScripts {
 
 /** Records per script call: keeps each call short (well under Redis' 5 s script limit) and its reply small. */
 export const LEDGER_CHUNK = 500;
-
-const STATE_OF: Readonly<Record<string, UsageState>> = { q: 'pending', p: 'pushed', d: 'dead' };
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -203,7 +201,7 @@ export class RedisUsageLedger implements UsageLedger {
       if (!Array.isArray(reply) || reply.length !== part.length * 4) throw unexpected('lookup');
       for (let i = 0; i < part.length; i++) {
         const usage = decodeUsage(String(reply[i * 4] ?? ''));
-        const state = STATE_OF[String(reply[i * 4 + 1] ?? '')];
+        const state = STATE_OF_LETTER[String(reply[i * 4 + 1] ?? '')];
         if (!usage || !state) {
           out.push(null);
           continue;

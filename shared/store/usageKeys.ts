@@ -4,7 +4,7 @@
  * from any instance's keys (`kg:{<instanceId>}:rec|log|nonce:...`), even for an instance named `usage`.
  * @module
  */
-import type { UsageCount } from './UsageLedger';
+import type { UsageCount, UsageState } from './UsageLedger';
 
 /** Usage: `meteringSn -> record JSON`. */
 export const USAGE_RECORDS_KEY = 'kg:{usage}:ledger:rec';
@@ -40,13 +40,14 @@ export function metaSuffix(meta: string): string {
 }
 
 /** Reads a counter field `"<q|p|d>|<hour>|<instanceId>"`; undefined for anything else. */
-export function parseCountField(field: string): { state: 'q' | 'p' | 'd'; hour: string; instanceId: string } | undefined {
+function parseCountField(field: string): { state: 'q' | 'p' | 'd'; hour: string; instanceId: string } | undefined {
   const m = /^([qpd])\|(\d{10})\|([\s\S]*)$/.exec(field);
   if (!m) return undefined;
   return { state: m[1] as 'q' | 'p' | 'd', hour: m[2] as string, instanceId: m[3] as string };
 }
 
-const COUNT_COLUMN = { q: 'pending', p: 'pushed', d: 'dead' } as const;
+/** The state each letter names (the counter fields' `q|p|d`, the lookup script's reply). */
+export const STATE_OF_LETTER: Readonly<Record<string, UsageState>> = { q: 'pending', p: 'pushed', d: 'dead' };
 
 /**
  * Adds counter field `field` holding `n` to `rows` (one row per instance and hour); an unreadable field or a
@@ -57,7 +58,7 @@ export function tallyCount(rows: Map<string, UsageCount>, field: string, n: numb
   if (!parsed || !Number.isFinite(n) || n <= 0) return;
   const key = `${parsed.instanceId}\u0000${parsed.hour}`;
   const row = rows.get(key) ?? { instanceId: parsed.instanceId, hour: parsed.hour, pending: 0, pushed: 0, dead: 0 };
-  row[COUNT_COLUMN[parsed.state]] += n;
+  row[STATE_OF_LETTER[parsed.state] as UsageState] += n;
   rows.set(key, row);
 }
 
