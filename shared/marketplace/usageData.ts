@@ -5,7 +5,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { hmacSha256 } from '../security/hmac';
+import { hmacSha256Text } from '../security/hmac';
 import type { AbnormalRecord } from './errors';
 import type { OpenApiClient } from './openApiClient';
 
@@ -70,7 +70,7 @@ export function usageBody(records: readonly UsageWireRecord[]): string {
  * basic-interface key (商家对接密钥), body = the exact text sent.
  */
 export function usageBodySignature(key: string, ts: string, nonce: string, body: string): string {
-  return hmacSha256(key, `ts=${ts}&nonce=${nonce}&body=${body}`).toString('base64');
+  return hmacSha256Text(key, `ts=${ts}&nonce=${nonce}&body=${body}`, 'base64');
 }
 
 /** The three body-signature headers for one attempt: `ts` (epoch ms), `nonce` (UUID), `signature`. */
