@@ -5,8 +5,7 @@
  * `http` provisioner's requests, with `usage` as the step. Pure computation (node:crypto only).
  * @module
  */
-import { purposeSignature } from '../security/hmac';
-import { constantTimeEqual } from '../security/hmac';
+import { constantTimeEqual, purposeSignature } from '../security/hmac';
 import { findMatchingKey } from '../security/verifyResult';
 
 /** Header names (lower case). */
