@@ -10,6 +10,7 @@ import { Cluster, Redis } from 'ioredis';
 import type { Config } from '../platform/config';
 import { ConfigError } from '../core/errors';
 import { clusterOptions, standaloneOptions } from './connectionOptions';
+import { retentionDays } from './limits';
 import { MemoryStore } from './MemoryStore';
 import { RedisStore } from './RedisStore';
 import type { Store, StoreRetention } from './Store';
@@ -51,15 +52,9 @@ export function createStore(config: Config, opts: CreateStoreOptions = { allowMe
   return storeFor(storeTarget(config, opts), retentionOf(config));
 }
 
-const DAY_S = 24 * 3600;
-
 /** The store's retention settings (KG_RETAIN_AUDIT_DAYS, KG_RETAIN_RELEASED_DAYS, KG_RETAIN_FAILURES_DAYS; 0 = keep). */
-export function retentionOf(config: Config): StoreRetention {
-  return {
-    auditTtlSeconds: config.KG_RETAIN_AUDIT_DAYS * DAY_S,
-    removedTtlSeconds: config.KG_RETAIN_RELEASED_DAYS * DAY_S,
-    failureMaxAgeMs: config.KG_RETAIN_FAILURES_DAYS * DAY_S * 1000,
-  };
+function retentionOf(config: Config): StoreRetention {
+  return retentionDays(config.KG_RETAIN_AUDIT_DAYS, config.KG_RETAIN_RELEASED_DAYS, config.KG_RETAIN_FAILURES_DAYS);
 }
 
 /** Builds a new Store for a resolved target. */

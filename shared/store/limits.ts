@@ -2,6 +2,7 @@
  * Sizes and defaults both stores share, so MemoryStore and RedisStore behave alike.
  * @module
  */
+import type { StoreRetention } from './Store';
 
 /** Audit entries kept per instance (newest first; older ones are trimmed). */
 export const AUDIT_CAP = 500;
@@ -11,12 +12,13 @@ export const FAILURE_CAP = 10_000;
 
 const DAY_S = 24 * 3600;
 
+/** A {@link StoreRetention} from days (0 = keep): audit logs, removed records, failures. */
+export function retentionDays(auditDays: number, removedDays: number, failureDays: number): StoreRetention {
+  return { auditTtlSeconds: auditDays * DAY_S, removedTtlSeconds: removedDays * DAY_S, failureMaxAgeMs: failureDays * DAY_S * 1000 };
+}
+
 /** Retention when none is configured (KG_RETAIN_AUDIT_DAYS 400, KG_RETAIN_RELEASED_DAYS 90, KG_RETAIN_FAILURES_DAYS 90). */
-export const DEFAULT_RETENTION = {
-  auditTtlSeconds: 400 * DAY_S,
-  removedTtlSeconds: 90 * DAY_S,
-  failureMaxAgeMs: 90 * DAY_S * 1000,
-} as const;
+export const DEFAULT_RETENTION: Readonly<StoreRetention> = retentionDays(400, 90, 90);
 
 /** Nonce memory when `BeginOptions.nonceTtlSeconds` is absent (s). */
 export const DEFAULT_NONCE_TTL_S = 300;
