@@ -1,6 +1,6 @@
 /**
  * What the `kg simulate` fault suites share: an in-process {@link CliIo} that keeps what the command
- * wrote, and an RSA pair for the 应用凭证 secret (the private key for the fake server, the public one in a
+ * wrote (the other in-process command suites use it too), and an RSA pair for the 应用凭证 secret (the private key for the fake server, the public one in a
  * file for `--rsa-public-key`).
  */
 import { generateKeyPairSync } from 'node:crypto';

@@ -13,6 +13,7 @@ import { reconcile, type ReconcileDeps, type ReconcileReport } from '../../../sh
 import { loadConfig } from '../../../shared/platform/config';
 import { createStore } from '../../../shared/store/createStore';
 import type { Store } from '../../../shared/store/Store';
+import { compact } from '../../support/compactTime';
 import { countingProvisioner } from '../../support/countingProvisioner';
 import { createProduceHandler, type Handler } from '../../support/handlers';
 import { invoke, orderIds, v2Event } from '../../support/produceClient';
@@ -25,10 +26,6 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const GRACE = 24 * HOUR;
 const STUCK = 30 * 60_000;
-
-function compact(ms: number): string {
-  return new Date(ms).toISOString().replace(/\D/g, '').slice(0, 14);
-}
 
 describe('reconcile against the fake open API and real Redis', () => {
   let redis: RedisServer;

@@ -4,28 +4,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../infra/cli/command';
 import { UsageError } from '../../../infra/cli/command';
 import { command } from '../../../infra/cli/commands/reconcile';
 import { startFakeOpenApi, type RunningFakeOpenApi } from '../../../infra/emulator/fakeOpenApi';
+import { compact } from '../../support/compactTime';
 import { countingProvisioner } from '../../support/countingProvisioner';
 import { createProduceHandler, type Handler } from '../../support/handlers';
 import { invoke, orderIds, v2Event } from '../../support/produceClient';
 import { startRedis, type RedisServer } from '../../support/redis';
+import { captureIo } from '../../support/simulateCli';
 
 const KEY = 'test-access-key-0001';
 const AK = 'AK-reconcile-cli';
 const SK = 'SK-reconcile-cli-very-secret';
 const DAY = 24 * 3_600_000;
-
-function compact(ms: number): string {
-  return new Date(ms).toISOString().replace(/\D/g, '').slice(0, 14);
-}
-
-function io(env: NodeJS.ProcessEnv): CliIo & { stdout: string; stderr: string } {
-  const o = { stdout: '', stderr: '', env, readStdin: async () => Buffer.alloc(0), out: (t: string) => { o.stdout += t; }, err: (t: string) => { o.stderr += t; } };
-  return o;
-}
 
 describe('kg reconcile', () => {
   let fake: RunningFakeOpenApi;
@@ -61,13 +53,13 @@ describe('kg reconcile', () => {
   });
 
   it('exits 0 and says so when every instance agrees with its order', async () => {
-    const out = io({ ...env, KG_REDIS_URL: clean.url });
+    const out = captureIo({ ...env, KG_REDIS_URL: clean.url });
     expect(await command.run([], out)).toBe(0);
     expect(out.stdout).toBe('checked 1 instance, 0 findings, 0 query errors\n');
   });
 
   it('prints a table of findings and exits 1', async () => {
-    const out = io(env);
+    const out = captureIo(env);
     expect(await command.run(['--redis', troubled.url], out)).toBe(1);
     const lines = out.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^KIND +INSTANCE +ORDER +DETAIL$/);
@@ -77,14 +69,14 @@ describe('kg reconcile', () => {
   });
 
   it('prints the report as JSON with --json', async () => {
-    const out = io({ ...env, KG_REDIS_URL: troubled.url });
+    const out = captureIo({ ...env, KG_REDIS_URL: troubled.url });
     expect(await command.run(['--json'], out)).toBe(1);
     const report = JSON.parse(out.stdout) as Record<string, unknown>;
     expect(report).toMatchObject({ checked: 2, errors: 0, findings: [{ kind: 'order-unsubscribed-instance-live', instanceId: unsubscribedId }] });
   });
 
   it('exits 1 with the error samples when the queries fail, without printing the secret key', async () => {
-    const out = io({ ...env, KG_OPENAPI_SK: 'a-wrong-secret-key', KG_REDIS_URL: clean.url });
+    const out = captureIo({ ...env, KG_OPENAPI_SK: 'a-wrong-secret-key', KG_REDIS_URL: clean.url });
     expect(await command.run([], out)).toBe(1);
     expect(out.stdout).toContain('checked 1 instance, 0 findings, 1 query error');
     expect(out.stdout).toMatch(/error: \w+: MarketplaceAuthError APIGW\.0301 \(HTTP 401\)/);
@@ -92,18 +84,18 @@ describe('kg reconcile', () => {
   });
 
   it('exits 1 and says it stopped early at --limit', async () => {
-    const out = io({ ...env, KG_REDIS_URL: troubled.url });
+    const out = captureIo({ ...env, KG_REDIS_URL: troubled.url });
     expect(await command.run(['--limit', '1'], out)).toBe(1);
     expect(out.stdout).toContain('checked 1 instance');
     expect(out.stdout).toContain('stopped early (limit)');
   });
 
   it.each([[['--limit', '0']], [['--limit', 'x']], [['--bogus']], [['extra']]])('refuses %j as bad arguments', async (args) => {
-    await expect(command.run(args, io({ ...env, KG_REDIS_URL: clean.url }))).rejects.toBeInstanceOf(UsageError);
+    await expect(command.run(args, captureIo({ ...env, KG_REDIS_URL: clean.url }))).rejects.toBeInstanceOf(UsageError);
   });
 
   it('asks for Redis and for the open API keys', async () => {
-    await expect(command.run([], io(env))).rejects.toThrow(/KG_REDIS_URL/);
-    await expect(command.run([], io({ KG_REDIS_URL: clean.url }))).rejects.toThrow(/KG_OPENAPI_AK/);
+    await expect(command.run([], captureIo(env))).rejects.toThrow(/KG_REDIS_URL/);
+    await expect(command.run([], captureIo({ KG_REDIS_URL: clean.url }))).rejects.toThrow(/KG_OPENAPI_AK/);
   });
 });

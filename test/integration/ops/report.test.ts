@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError, type CliIo } from '../../../infra/cli/command';
+import { UsageError } from '../../../infra/cli/command';
 import { command } from '../../../infra/cli/commands/report';
 import { kitPayload, signKitRequest } from '../../../infra/emulator/kitSigner';
 import { kitHandler } from '../../../shared/handlers';
@@ -29,6 +29,7 @@ import type { LedgerEntry } from '../../../shared/store/UsageLedger';
 import { createProduceHandler, type Handler } from '../../support/handlers';
 import { invoke, v2Event } from '../../support/produceClient';
 import { startRedis, type RedisServer } from '../../support/redis';
+import { captureIo } from '../../support/simulateCli';
 
 const KEY = 'report-access-key-0001';
 const WRONG_KEY = 'a-key-the-marketplace-never-bound';
@@ -210,11 +211,6 @@ function kitEvent(name: 'tenantSync' | 'authSync', body: Record<string, unknown>
   };
 }
 
-function io(env: NodeJS.ProcessEnv = {}): CliIo & { stdout: string; stderr: string } {
-  const o = { stdout: '', stderr: '', env, readStdin: async () => Buffer.alloc(0), out: (t: string) => { o.stdout += t; }, err: (t: string) => { o.stderr += t; } };
-  return o;
-}
-
 describe('kg report on a month of traffic', () => {
   let redis: RedisServer;
   let now = 0;
@@ -290,7 +286,7 @@ describe('kg report on a month of traffic', () => {
 
   it('reports every figure of the month as the plan says', async () => {
     const html = join(dir, 'report.html');
-    const out = io({ KG_REDIS_URL: redis.url });
+    const out = captureIo({ KG_REDIS_URL: redis.url });
     expect(await command.run(['--month', '2026-10', '--json', '--now', String(NOW), '--html', html], out)).toBe(0);
     expect(out.stderr).toBe(`page written to ${html}\n`);
     const report = JSON.parse(out.stdout) as Record<string, unknown>;
@@ -370,7 +366,7 @@ describe('kg report on a month of traffic', () => {
   });
 
   it('prints a short summary by default', async () => {
-    const out = io({ KG_REDIS_URL: redis.url });
+    const out = captureIo({ KG_REDIS_URL: redis.url });
     expect(await command.run(['--month', '2026-10', '--now', new Date(NOW).toISOString()], out)).toBe(0);
     const text = out.stdout;
     expect(text).toContain('KooGallery report 2026-10 (China time), as of 2026-10-25 14:00:00');
@@ -384,7 +380,7 @@ describe('kg report on a month of traffic', () => {
   });
 
   it('reports a past month as it ended: September has its one failed order, with no day after the 30th', async () => {
-    const out = io({ KG_REDIS_URL: redis.url });
+    const out = captureIo({ KG_REDIS_URL: redis.url });
     expect(await command.run(['--month', '2026-09', '--json', '--now', String(NOW), '--redis', redis.url], out)).toBe(0);
     const report = JSON.parse(out.stdout) as { current: boolean; failedOrders: { orders: Array<{ orderId: string; attempts: number }> }; perDay: Array<{ day: string; calls: number }> };
     expect(report.current).toBe(false);
@@ -395,10 +391,10 @@ describe('kg report on a month of traffic', () => {
   });
 
   it.each([[['--month', '2026-13']], [['--month', 'October']], [['--now', 'yesterday-ish']], [['--bogus']], [['--html', '']]])('refuses %j as a usage error', async (args) => {
-    await expect(command.run(args, io({ KG_REDIS_URL: redis.url }))).rejects.toThrow(UsageError);
+    await expect(command.run(args, captureIo({ KG_REDIS_URL: redis.url }))).rejects.toThrow(UsageError);
   });
 
   it('asks for Redis when none is configured', async () => {
-    await expect(command.run(['--json'], io({}))).rejects.toThrow(/KG_REDIS_URL/);
+    await expect(command.run(['--json'], captureIo({}))).rejects.toThrow(/KG_REDIS_URL/);
   });
 });

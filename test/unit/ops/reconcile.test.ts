@@ -9,13 +9,10 @@ import type { OrderInfo } from '../../../shared/marketplace/orderQuery';
 import { reconcile, type ReconcileDeps } from '../../../shared/ops/reconcile';
 import { MemoryStore } from '../../../shared/store/MemoryStore';
 import type { Store } from '../../../shared/store/Store';
+import { compact } from '../../support/compactTime';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 0, 20, 12, 0, 0);
-
-function compact(ms: number): string {
-  return new Date(ms).toISOString().replace(/\D/g, '').slice(0, 14);
-}
 
 function rec(instanceId: string, over: Partial<InstanceRecord> = {}): InstanceRecord {
   const orderId = `O-${instanceId}`;

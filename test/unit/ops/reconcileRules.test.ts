@@ -9,16 +9,12 @@ import {
   FREEZE_RETENTION_MS, isInstanceRecord, judge, orderLineOf, orderNotFoundCode, triage, type OrderAnswer,
 } from '../../../shared/ops/reconcileRules';
 import { compactUtcMs, utcText } from '../../../shared/ops/reconcileTime';
+import { compact } from '../../support/compactTime';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const NOW = Date.UTC(2026, 0, 20, 12, 0, 0);
 const settings = { graceMs: 24 * HOUR, stuckMs: 30 * 60_000 };
-
-/** `yyyyMMddHHmmss` of an epoch ms. */
-function compact(ms: number): string {
-  return new Date(ms).toISOString().replace(/\D/g, '').slice(0, 14);
-}
 
 function rec(over: Partial<InstanceRecord> = {}): InstanceRecord {
   return {
