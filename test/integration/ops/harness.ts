@@ -98,6 +98,21 @@ export function opsHarness(extraSettings: Record<string, string> = {}): OpsHarne
   return h;
 }
 
+/**
+ * Points TMPDIR at a directory of the calling file's own from its `beforeAll` on, and back (the directory
+ * removed) in its `afterAll`: the local server and `kg watch` keep store-unreachable under the temporary directory.
+ */
+export function useOwnTmpdir(prefix: string): void {
+  const tmp = mkdtempSync(join(tmpdir(), prefix));
+  const saved = process.env.TMPDIR;
+  beforeAll(() => { process.env.TMPDIR = tmp; });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    rmSync(tmp, { recursive: true, force: true });
+  });
+}
+
 /** `state id` lines both sinks took, checked equal and every one verified. */
 export function delivered(h: OpsHarness): string[] {
   const web = h.webhook.log();

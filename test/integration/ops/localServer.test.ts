@@ -2,22 +2,19 @@
  * The local server runs ops-watch on an interval when an alert sink is configured, as the deployed timer does:
  * two failed dial tests sent to it over HTTP reach the webhook as one raised alert.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../../infra/server/localServer';
 import { MemoryStore } from '../../../shared/store/MemoryStore';
 import { signV2Request } from '../../../shared/testing';
+import { eventually, sleep } from '../../support/redis';
+import { useOwnTmpdir } from './harness';
 import { startWebhookReceiver, type Receiver } from './receivers';
 
 describe('local server ops-watch loop', () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'kg-ops-local-'));
-  const savedTmp = process.env.TMPDIR;
+  useOwnTmpdir('kg-ops-local-');
   let webhook: Receiver;
   let server: LocalServer;
   beforeAll(async () => {
-    process.env.TMPDIR = tmp;
     webhook = await startWebhookReceiver('local-secret');
     server = await startLocalServer({
       env: { KG_ACCESS_KEY: 'local-key-0001', KG_ALERT_WEBHOOK: `${webhook.url}/hook`, KG_ALERT_WEBHOOK_SECRET: 'local-secret' },
@@ -30,9 +27,6 @@ describe('local server ops-watch loop', () => {
   afterAll(async () => {
     await server?.close();
     await webhook?.close();
-    if (savedTmp === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = savedTmp;
-    rmSync(tmp, { recursive: true, force: true });
   });
 
   it('raises dial-tests-failing once after two dial tests signed with a wrong key', async () => {
@@ -42,8 +36,8 @@ describe('local server ops-watch loop', () => {
       const res = await fetch(`${server.url}/?${new URLSearchParams(query).toString()}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(((await res.json()) as { resultCode: string }).resultCode).toBe('000001');
     }
-    for (let i = 0; i < 50 && webhook.taken.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 500));
+    await eventually(async () => webhook.taken.length > 0, 5_000, 'an alert at the webhook');
+    await sleep(500);
     expect(webhook.log()).toEqual(['raised dial-tests-failing']);
     expect(webhook.taken[0]!.verified).toBe(true);
   });

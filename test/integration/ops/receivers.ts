@@ -8,6 +8,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../../../infra/emulator/fakeHttp';
 import { verifyAkSk } from '../../../infra/emulator/fakeOpenApi/akskVerifier';
 
 /** How a receiver answers. */
@@ -44,12 +45,6 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-async function body(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
-
 function start(handle: (req: IncomingMessage, raw: Buffer, r: Receiver) => { status: number; alert?: Received; answer?: string }): Promise<Receiver> {
   const held: Array<() => void> = [];
   let server: Server;
@@ -71,7 +66,7 @@ function start(handle: (req: IncomingMessage, raw: Buffer, r: Receiver) => { sta
     },
   };
   server = createServer((req, res: ServerResponse) => {
-    void body(req).then((raw) => {
+    void readBody(req).then((raw) => {
       r.requests++;
       const reply = (status: number, text: string) => res.writeHead(status, { 'content-type': 'application/json' }).end(text);
       if (r.failNext > 0) {

@@ -4,12 +4,15 @@
  * they were (nothing can be judged without the store).
  */
 import { describe, expect, it } from 'vitest';
+import { eventually } from '../../support/redis';
 import { delivered, opsHarness } from './harness';
 
 const MIN = 60_000;
 
 describe('ops-watch with Redis down', () => {
   const h = opsHarness();
+  /** Waits (up to 10 s) until the store's client has reconnected and answers. */
+  const storeAnswers = () => eventually(() => h.store.ping().then(() => true), 10_000, 'the store answering again');
 
   it('raises store-unreachable once and clears it once after Redis restarts', async () => {
     const mismatch = { reconcile: async () => ({ checked: 1, findings: [{ kind: 'order-unknown', instanceId: 'i-1', orderId: 'CS-1', detail: 'MKT.9001' }], errors: 0 }) };
@@ -24,7 +27,7 @@ describe('ops-watch with Redis down', () => {
     }
     await h.redis.restart();
     // The client reconnects on its own back-off; the next timer run comes 5 minutes later anyway.
-    for (let i = 0; i < 100 && !(await h.store.ping().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+    await storeAnswers();
     h.now += 5 * MIN;
     const back = await h.watch();
     expect(back).toMatchObject({ store: 'ok', cleared: ['store-unreachable'], raised: [] });
@@ -44,7 +47,7 @@ describe('ops-watch with Redis down', () => {
     } finally {
       h.redis.resume();
     }
-    for (let i = 0; i < 100 && !(await h.store.ping().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+    await storeAnswers();
     h.now += 5 * MIN;
     expect(await h.watch()).toMatchObject({ store: 'ok', cleared: ['store-unreachable'] });
     expect(delivered(h)).toEqual(['raised store-unreachable', 'cleared store-unreachable']);

@@ -3,48 +3,39 @@
  * settings: it prints what it raised, sends it to both sinks, is quiet on the next run (the alert state is the
  * deployed function's), prints JSON with --json, and refuses to run without --once.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../infra/cli/command';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../infra/cli/command';
 import { command } from '../../../infra/cli/commands/watch';
 import { recordUsage } from '../../../shared/usage/recordUsage';
 import { createProduceHandler } from '../../support/handlers';
 import { invoke, orderIds, v2Event } from '../../support/produceClient';
-import { delivered, KEY, opsHarness, SMN_SK, WEBHOOK_SECRET } from './harness';
+import { captureIo } from '../../support/simulateCli';
+import { delivered, KEY, opsHarness, SMN_SK, useOwnTmpdir, WEBHOOK_SECRET } from './harness';
 
 const H = 3600_000;
 
 describe('kg watch --once', () => {
   const h = opsHarness();
-  // The CLI keeps store-unreachable under the temporary directory: this file's own.
-  const tmp = mkdtempSync(join(tmpdir(), 'kg-watch-cli-'));
-  const savedTmp = process.env.TMPDIR;
-  beforeAll(() => { process.env.TMPDIR = tmp; });
-  afterAll(() => {
-    if (savedTmp === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = savedTmp;
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  useOwnTmpdir('kg-watch-cli-');
 
   async function kg(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
     const { KG_REDIS_URL: _redis, ...env } = h.settings;
-    const io: CliIo = { readStdin: async () => Buffer.alloc(0), out: (t) => out.push(t), err: (t) => err.push(t), env };
+    const io = captureIo(env);
     const code = await command.run([...args, '--redis', h.redis.url], io);
-    return { code, out: out.join(''), err: err.join('') };
+    return { code, out: io.stdout, err: io.stderr };
+  }
+
+  /** Buys an instance through produce and records one usage hour for it, 3 h old and never pushed. */
+  async function stuckUsage(businessId: string): Promise<void> {
+    const produce = createProduceHandler({ settings: h.settings, store: h.store });
+    const created = await invoke(produce, v2Event(KEY, { activity: 'newInstance', businessId, ...orderIds('CLI') }));
+    const at = Date.now() - 3 * H;
+    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}/, '');
+    await recordUsage(h.store, { instanceId: created.json.instanceId as string, usageValue: 1, beginTime: iso(at - H), endTime: iso(at) }, { now: at });
   }
 
   it('raises what it finds once, prints it, and has nothing new on the next run', async () => {
-    const produce = createProduceHandler({ settings: h.settings, store: h.store });
-    const created = await invoke(produce, v2Event(KEY, { activity: 'newInstance', businessId: 'c1', ...orderIds('CLI') }));
-    const instanceId = created.json.instanceId as string;
-    const at = Date.now() - 3 * H;
-    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}/, '');
-    await recordUsage(h.store, { instanceId, usageValue: 1, beginTime: iso(at - H), endTime: iso(at) }, { now: at });
+    await stuckUsage('c1');
 
     const first = await kg(['--once']);
     expect(first.code).toBe(0);
@@ -60,11 +51,7 @@ describe('kg watch --once', () => {
   });
 
   it('exits 1 when an alert stays undelivered', async () => {
-    const produce = createProduceHandler({ settings: h.settings, store: h.store });
-    const created = await invoke(produce, v2Event(KEY, { activity: 'newInstance', businessId: 'c2', ...orderIds('CLI') }));
-    const at = Date.now() - 3 * H;
-    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}/, '');
-    await recordUsage(h.store, { instanceId: created.json.instanceId as string, usageValue: 1, beginTime: iso(at - H), endTime: iso(at) }, { now: at });
+    await stuckUsage('c2');
     h.smn.mode = 'fail';
     const r = await kg(['--once']);
     expect(r.code).toBe(1);
