@@ -64,12 +64,22 @@ describe.each(storeTargets())('stored answers on $name', (target) => {
     return [result, store.info().roundTrips - before];
   };
 
-  it('keeps no answer inside the record, and replays each retry in one round trip with its audit line', async () => {
+  /** A renewal (refreshInstance) of an instance bought under `orderId`, its own order `<orderId>R`. */
+  const renewalOf = (instanceId: string, orderId: string) =>
+    ({ activity: 'refreshInstance', instanceId, orderId: `${orderId}R`, orderLineId: `${orderId}R-1`, scene: 'RENEWAL', expireTime: '20991231235959' });
+
+  /** Buys an instance and renews it once: the order, both answers, and the renewal to send again. */
+  async function boughtAndRenewed() {
     const { orderId, orderLineId } = orderIds();
     const created = await call({ activity: 'newInstance', businessId: 'b-1', orderId, orderLineId });
     const instanceId = created.json.instanceId as string;
-    const renew = { activity: 'refreshInstance', instanceId, orderId: `${orderId}R`, orderLineId: `${orderId}R-1`, scene: 'RENEWAL', expireTime: '20991231235959' };
+    const renew = renewalOf(instanceId, orderId);
     const renewed = await call(renew);
+    return { orderId, orderLineId, instanceId, created, renew, renewed };
+  }
+
+  it('keeps no answer inside the record, and replays each retry in one round trip with its audit line', async () => {
+    const { orderId, orderLineId, instanceId, created, renew, renewed } = await boughtAndRenewed();
     const record = await recordOf(instanceId);
     expect(record.responses).toEqual({});
     expect(Object.keys(record.answered ?? {}).sort()).toEqual([newInstanceKey(orderId, orderLineId), refreshKey(`${orderId}R`, `${orderId}R-1`, 'RENEWAL'), 'status:ACTIVE'].sort());
@@ -89,11 +99,7 @@ describe.each(storeTargets())('stored answers on $name', (target) => {
   });
 
   it('replays the answers of a V2 record written before they moved beside it, then moves them out at its next write', async () => {
-    const { orderId, orderLineId } = orderIds();
-    const created = await call({ activity: 'newInstance', businessId: 'b-1', orderId, orderLineId });
-    const instanceId = created.json.instanceId as string;
-    const renew = { activity: 'refreshInstance', instanceId, orderId: `${orderId}R`, orderLineId: `${orderId}R-1`, scene: 'RENEWAL', expireTime: '20991231235959' };
-    const renewed = await call(renew);
+    const { orderId, orderLineId, instanceId, created, renew, renewed } = await boughtAndRenewed();
     await writtenBefore(instanceId);
     expect(Object.keys((await recordOf(instanceId)).responses)).toHaveLength(2);
 
@@ -134,7 +140,7 @@ describe.each(storeTargets())('stored answers on $name', (target) => {
   it('answers two concurrent retries of one renewal with one renewal and the same bytes', async () => {
     const { orderId, orderLineId } = orderIds();
     const instanceId = (await call({ activity: 'newInstance', businessId: 'b', orderId, orderLineId })).json.instanceId as string;
-    const renew = { activity: 'refreshInstance', instanceId, orderId: `${orderId}R`, orderLineId: `${orderId}R-1`, scene: 'RENEWAL', expireTime: '20991231235959' };
+    const renew = renewalOf(instanceId, orderId);
     const answers = await Promise.all(Array.from({ length: 10 }, () => call(renew)));
     expect(new Set(answers.map((a) => a.raw)).size).toBe(1);
     expect((await recordOf(instanceId)).history.filter((h) => h.activity === 'refreshInstance')).toHaveLength(1);
