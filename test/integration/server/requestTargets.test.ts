@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestTarget, startLocalServer, type LocalServer } from '../../../infra/server/localServer';
-import { signV2 } from '../../../shared/security/v2Signature';
 import { MemoryStore } from '../../../shared/store/MemoryStore';
-import { newNonce, orderIds } from '../../support/produceClient';
+import { signV2Request } from '../../../shared/testing';
+import { orderIds } from '../../support/produceClient';
 
 const KEY = 'test-access-key-0001';
 
@@ -28,10 +28,7 @@ describe('kg serve request targets and methods', () => {
 
   function signed(body: Record<string, unknown>): { query: string; text: string } {
     const text = JSON.stringify(body);
-    const nonce = newNonce();
-    const timestamp = String(Date.now());
-    const signature = signV2({ key: KEY, nonce, timestamp, body: text });
-    return { query: `signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`, text };
+    return { query: new URLSearchParams(signV2Request({ key: KEY, body: text })).toString(), text };
   }
 
   it('reads //x as the path //x, never as a host', () => {
