@@ -19,9 +19,6 @@ import { readBody } from '../../infra/emulator/fakeHttp';
 /** The faults the proxy can inject. */
 export type Fault = 'new-instance-id-on-retry' | 'missing-frontend-url' | 'accepts-any-signature' | 'wrong-result-code' | 'none';
 
-/** Every real fault, for `it.each`. */
-export const FAULTS: Fault[] = ['new-instance-id-on-retry', 'missing-frontend-url', 'accepts-any-signature', 'wrong-result-code'];
-
 /** A running proxy. */
 export interface FaultyProxy {
   url: string;

@@ -372,8 +372,3 @@ export function holdingStore(store: Store, method: 'removeFromIndex' | 'addToInd
     release: () => { open?.(); gate = undefined; },
   };
 }
-
-/** A unique id for one test. */
-export function uid(prefix: string): string {
-  return `${prefix}-${randomBytes(6).toString('hex')}`;
-}
