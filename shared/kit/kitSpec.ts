@@ -25,7 +25,7 @@ import { kitChangeId } from './forward';
 import { KIT_TENANT_INDEX, type KitChange, type TenantDoc } from './model';
 import { prepareKitCall, readKitV1Body, type KitCall } from './request';
 import { kitResponder } from './responder';
-import { isKitV1Path, KIT_FUNCTIONS, kitRoutes } from './routes';
+import { isKitV1Path, kitFunctionOf, kitRoutes } from './routes';
 import { KIT_RULES } from './rules/index';
 import type { KitResult } from './rules/common';
 import { tenantView } from './view';
@@ -114,8 +114,7 @@ export function kitSpec(name: KitName, options: KitOptions = {}): CallbackSpec<K
 
 /** The function folder of a kit interface (`tenantSync` -> `tenant-sync`), from the one list in routes.ts. */
 export function functionName(name: KitName): string {
-  const entry = Object.entries(KIT_FUNCTIONS).find(([, n]) => n === name);
-  return entry ? entry[0] : name;
+  return kitFunctionOf(name) ?? name;
 }
 
 /** Applies the interface's rule (the table is typed per interface; the call carries its own input). */

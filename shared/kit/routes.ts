@@ -18,6 +18,12 @@ export const KIT_FUNCTIONS = {
 /** A kit function's folder name. */
 export type KitFunction = keyof typeof KIT_FUNCTIONS;
 
+/** The function folder of a kit interface (`tenantSync` -> `tenant-sync`); undefined for any other name. */
+export function kitFunctionOf(name: string): KitFunction | undefined {
+  for (const fn of Object.keys(KIT_FUNCTIONS) as KitFunction[]) if (KIT_FUNCTIONS[fn] === name) return fn;
+  return undefined;
+}
+
 /** The V2 path of a kit interface. */
 export function kitV2Path(name: KitName): string {
   return `/produceAPI/v2/${name}`;

@@ -8,7 +8,7 @@
  * @module
  */
 import { RESULT } from '../core/resultCodes';
-import { KIT_FUNCTIONS } from '../kit/routes';
+import { KIT_FUNCTIONS, kitFunctionOf } from '../kit/routes';
 import { AUDIT_CAP, FAILURE_CAP } from '../store/limits';
 import type { AuditEntry, FailureEntry, Store } from '../store/Store';
 
@@ -107,6 +107,5 @@ export function isKitFunction(fn: string): boolean {
 /** Kit tenants' records are `t:`/`tt:` (the kit function of the activity); everything else a call audits is an instance (produce). */
 function functionOf(tag: string, activity: string): string {
   if (!tag.startsWith('t:') && !tag.startsWith('tt:')) return 'produce';
-  const kit = Object.entries(KIT_FUNCTIONS).find(([, name]) => name === activity);
-  return kit ? kit[0] : 'kit';
+  return kitFunctionOf(activity) ?? 'kit';
 }
