@@ -72,10 +72,15 @@ describe('kg serve request targets and methods', () => {
     const { query, text } = signed({ activity: 'newInstance', businessId: 'bé😀', orderId, orderLineId });
     const ok = await fetch(`${server.url}/?${query}`, { method: 'POST', body: text, headers: { 'content-type': 'application/json' } });
     expect(((await ok.json()) as { resultCode: string }).resultCode).toBe('000000');
-    // Bytes that are not UTF-8 go as base64 and get a JSON refusal (the signature, checked first, cannot match).
-    const notUtf8 = Buffer.concat([Buffer.from('{"activity":"newInstance","businessId":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
-    const bad = await fetch(`${server.url}/?${signed({}).query}`, { method: 'POST', body: notUtf8, headers: { 'content-type': 'application/json' } });
+    // Bytes that are not UTF-8 reach the function as they are. The signature is made over their decoded text (two
+    // U+FFFD), so it holds and the body is refused as not UTF-8; had the server turned the bytes into text on the
+    // way, the body would be valid UTF-8 and the call would go through.
+    const line = orderIds();
+    const head = `{"activity":"newInstance","orderId":"${line.orderId}","orderLineId":"${line.orderLineId}","businessId":"`;
+    const notUtf8 = Buffer.concat([Buffer.from(head), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const badQuery = new URLSearchParams(signV2Request({ key: KEY, body: notUtf8.toString('utf8') })).toString();
+    const bad = await fetch(`${server.url}/?${badQuery}`, { method: 'POST', body: notUtf8, headers: { 'content-type': 'application/json' } });
     const answer = (await bad.json()) as { resultCode: string; resultMsg: string };
-    expect(answer.resultCode).toBe('000001');
+    expect(answer).toMatchObject({ resultCode: '000002', resultMsg: expect.stringMatching(/UTF-8/) });
   });
 });
