@@ -10,7 +10,7 @@ import { progressPrinter } from '../../emulator/progress';
 import { formatReport } from '../../emulator/report';
 import { DEFAULTS, runSimulation } from '../../emulator/runner';
 import { readRsaPublicKey } from '../../emulator/rsaOaep';
-import { GATEWAY_SCENARIO_NAMES, KIT_SCENARIO_NAMES, OPS_SCENARIO_NAMES, SCENARIO_NAMES, USAGE_SCENARIO_NAMES, allScenarios, isScenarioName, type ScenarioName } from '../../emulator/scenarios/index';
+import { SCENARIO_NAMES, allScenarios, isScenarioName, scenarioNeed, type ScenarioName, type ScenarioNeed } from '../../emulator/scenarios/index';
 import { parseGatewayKeyPair } from '../../emulator/gatewayJwt';
 import { USAGE_ARG_HELP, USAGE_ARG_OPTIONS, usageSettings } from '../usageArgs';
 
@@ -68,26 +68,27 @@ function positiveInt(value: unknown, name: string, fallback: number, min = 1): n
   return n;
 }
 
-function scenarioList(raw: string | undefined, v1: boolean, withKitKey: boolean, usageMissing?: string, withGateway = false, withOps = false): ScenarioName[] {
-  const withUsage = usageMissing === undefined;
-  if (raw === undefined) return v1 ? ['v1'] : allScenarios(withKitKey, withUsage, withGateway, withOps);
+/**
+ * The scenarios to run. `missing` says, per need, why it is not given (the text after `--scenario <name>`), or
+ * undefined when it is: `all` leaves out what is missing, and naming such a scenario is refused, needs checked
+ * in `missing`'s order.
+ */
+function scenarioList(raw: string | undefined, v1: boolean, missing: Record<ScenarioNeed, string | undefined>): ScenarioName[] {
+  const given = new Set((Object.keys(missing) as ScenarioNeed[]).filter((need) => missing[need] === undefined));
+  if (raw === undefined) return v1 ? ['v1'] : allScenarios(given);
   const names = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   if (names.length === 0) throw new UsageError('--scenario is empty');
   const picked = new Set<ScenarioName>();
   for (const name of names) {
-    if (name === 'all') allScenarios(withKitKey, withUsage, withGateway, withOps).forEach((n) => picked.add(n));
+    if (name === 'all') allScenarios(given).forEach((n) => picked.add(n));
     else if (isScenarioName(name)) picked.add(name);
     else throw new UsageError(`unknown scenario "${name}" (known: ${SCENARIO_NAMES.join(', ')}, all)`);
   }
   if (v1) picked.add('v1');
-  const kit = KIT_SCENARIO_NAMES.find((n) => picked.has(n));
-  if (kit !== undefined && !withKitKey) throw new UsageError(`--scenario ${kit} needs --kit-key (or KG_KIT_ACCESS_KEY)`);
-  const needsUsage = USAGE_SCENARIO_NAMES.find((n) => picked.has(n));
-  if (needsUsage !== undefined && !withUsage) throw new UsageError(`--scenario ${needsUsage}: ${usageMissing}`);
-  const gateway = GATEWAY_SCENARIO_NAMES.find((n) => picked.has(n));
-  if (gateway !== undefined && !withGateway) throw new UsageError(`--scenario ${gateway} needs --gateway-key AK:SK (or KG_GATEWAY_KEYS)`);
-  const ops = OPS_SCENARIO_NAMES.find((n) => picked.has(n));
-  if (ops !== undefined && !withOps) throw new UsageError(`--scenario ${ops} needs --ops-redis URL (the server's KG_REDIS_URL)`);
+  for (const [need, why] of Object.entries(missing)) {
+    const blocked = why === undefined ? undefined : SCENARIO_NAMES.find((n) => picked.has(n) && scenarioNeed(n) === need);
+    if (blocked !== undefined) throw new UsageError(`--scenario ${blocked}${why}`);
+  }
   return SCENARIO_NAMES.filter((n) => picked.has(n));
 }
 
@@ -181,9 +182,14 @@ export function parseSimulateArgs(args: string[], env: NodeJS.ProcessEnv): { opt
     if (!/^rediss?:\/\//.test(values['ops-redis'])) throw new UsageError('--ops-redis must be a redis:// or rediss:// URL');
     options.ops = { redisUrl: values['ops-redis'] };
   }
-  const scenarios = scenarioList(values.scenario, values.v1 === true, Boolean(kitKey), usageRun.missing, gateway !== undefined, options.ops !== undefined);
+  const scenarios = scenarioList(values.scenario, values.v1 === true, {
+    kitKey: kitKey ? undefined : ' needs --kit-key (or KG_KIT_ACCESS_KEY)',
+    usage: usageRun.missing === undefined ? undefined : `: ${usageRun.missing}`,
+    gateway: gateway ? undefined : ' needs --gateway-key AK:SK (or KG_GATEWAY_KEYS)',
+    ops: options.ops ? undefined : " needs --ops-redis URL (the server's KG_REDIS_URL)",
+  });
   // Only the gateway scenario runs without the basic-interface key.
-  if (!key && scenarios.some((n) => !GATEWAY_SCENARIO_NAMES.includes(n))) throw new UsageError('missing --key (or KG_ACCESS_KEY)');
+  if (!key && scenarios.some((n) => scenarioNeed(n) !== 'gateway')) throw new UsageError('missing --key (or KG_ACCESS_KEY)');
   return { options, scenarios, json: values.json === true };
 }
 

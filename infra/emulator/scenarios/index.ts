@@ -43,32 +43,37 @@ export type ScenarioName = keyof typeof SCENARIOS;
 /** All names, in run order. */
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
 
-/** Scenarios that play the 联营 kit callbacks and need the kit key (`--kit-key`); sso syncs its tenants through them. */
-export const KIT_SCENARIO_NAMES: readonly ScenarioName[] = ['kit', 'sso'];
-
-/** Scenarios that need the usage settings (`--ingest-key` and a fake open API); `all` runs them only when given. */
-export const USAGE_SCENARIO_NAMES: readonly ScenarioName[] = ['usage'];
-
-/** Scenarios that play the Agents gateway and need its key pair (`--gateway-key`); `all` runs them only when given. */
-export const GATEWAY_SCENARIO_NAMES: readonly ScenarioName[] = ['api-product'];
-
-/** Scenarios that read the server's Redis (`--ops-redis`); `all` runs them only when given. */
-export const OPS_SCENARIO_NAMES: readonly ScenarioName[] = ['ops'];
-
-/** The basic-interface scenarios (all but the kit, usage, gateway and ops ones), in run order. */
-export const BASIC_SCENARIO_NAMES = SCENARIO_NAMES.filter(
-  (n) => !KIT_SCENARIO_NAMES.includes(n) && !USAGE_SCENARIO_NAMES.includes(n) && !GATEWAY_SCENARIO_NAMES.includes(n) && !OPS_SCENARIO_NAMES.includes(n),
-);
-
 /**
- * What `all` runs: every basic scenario, the kit ones when a kit key is given, usage when its settings are,
- * api-product when a gateway key pair is, ops when the server's Redis is.
+ * What a scenario needs beyond the basic-interface key; `all` runs it only when that is given. `kitKey`: the
+ * 联营 kit key (`--kit-key`; sso syncs its tenants through the kit callbacks); `usage`: the usage settings
+ * (`--ingest-key` and a fake open API); `gateway`: the Agents gateway's key pair (`--gateway-key`); `ops`: the
+ * server's Redis (`--ops-redis`).
  */
-export function allScenarios(withKitKey: boolean, withUsage = false, withGateway = false, withOps = false): ScenarioName[] {
-  return SCENARIO_NAMES.filter(
-    (n) => (withKitKey || !KIT_SCENARIO_NAMES.includes(n)) && (withUsage || !USAGE_SCENARIO_NAMES.includes(n))
-      && (withGateway || !GATEWAY_SCENARIO_NAMES.includes(n)) && (withOps || !OPS_SCENARIO_NAMES.includes(n)),
-  );
+export const SCENARIO_NEEDS = {
+  kit: 'kitKey',
+  sso: 'kitKey',
+  usage: 'usage',
+  'api-product': 'gateway',
+  ops: 'ops',
+} as const satisfies Partial<Record<ScenarioName, string>>;
+
+/** One thing a scenario may need, in the order the CLI checks them. */
+export type ScenarioNeed = (typeof SCENARIO_NEEDS)[keyof typeof SCENARIO_NEEDS];
+
+/** What `name` needs, or undefined for a basic-interface scenario. */
+export function scenarioNeed(name: ScenarioName): ScenarioNeed | undefined {
+  return (SCENARIO_NEEDS as Partial<Record<ScenarioName, ScenarioNeed>>)[name];
+}
+
+/** The basic-interface scenarios (all that need nothing more), in run order. */
+export const BASIC_SCENARIO_NAMES = SCENARIO_NAMES.filter((n) => scenarioNeed(n) === undefined);
+
+/** What `all` runs: every basic scenario, and each other one whose need is `given`. */
+export function allScenarios(given: ReadonlySet<ScenarioNeed>): ScenarioName[] {
+  return SCENARIO_NAMES.filter((n) => {
+    const need = scenarioNeed(n);
+    return need === undefined || given.has(need);
+  });
 }
 
 /** True for a known scenario name. */
