@@ -176,16 +176,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     generated.push('KG_SSO_APP_URL');
   }
 
-  const interval = options.workerIntervalMs ?? 1_000;
-  let working = false;
-  const timer = interval > 0
-    ? setInterval(() => {
-        if (working) return;
-        working = true;
-        runProvisionWorker(deps).catch(() => undefined).finally(() => { working = false; });
-      }, interval)
-    : undefined;
-  timer?.unref();
+  const worker = everyInterval(options.workerIntervalMs ?? 1_000, () => runProvisionWorker(deps));
   const usagePush = startUsagePushLoop(settings, deps.store, options.usagePushIntervalMs ?? 1_000, log);
   const opsWatch = startOpsWatchLoop(settings, deps.store, options.opsWatchIntervalMs ?? 60_000, log);
 
@@ -197,7 +188,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     ...(rsaPublicKeyFile ? { rsaPublicKeyFile } : {}),
     store: deps.store,
     close: async () => {
-      if (timer) clearInterval(timer);
+      worker.stop();
       usagePush.stop();
       opsWatch.stop();
       server.closeAllConnections();
@@ -221,40 +212,45 @@ function startUsagePushLoop(settings: Record<string, string | undefined>, store:
     logger.error('usage-push.unavailable', { error: (err as Error)?.name, message: (err as Error)?.message });
     return { stop: () => undefined };
   }
-  let running = false;
   let pauseUntil = 0;
-  const timer = setInterval(() => {
-    if (running || Date.now() < pauseUntil) return;
-    running = true;
-    runUsagePush(deps)
+  return everyInterval(intervalMs, async () => {
+    if (Date.now() < pauseUntil) return;
+    await runUsagePush(deps)
       .then((report) => {
         if (report.stopped && !['TIME', 'MAX_REQUESTS'].includes(report.stopped.code)) pauseUntil = Date.now() + 10_000;
       })
-      .catch((err: unknown) => logger.warn('usage-push.failed', { error: (err as Error)?.name }))
-      .finally(() => { running = false; });
-  }, intervalMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+      .catch((err: unknown) => logger.warn('usage-push.failed', { error: (err as Error)?.name }));
+  });
 }
 
 /** ops-watch on an interval when an alert sink is configured; one log line per run that raised or cleared something. */
 function startOpsWatchLoop(settings: Record<string, string | undefined>, store: Store, intervalMs: number, log: (line: string) => void): { stop(): void } {
   if (intervalMs <= 0 || (!settings.KG_ALERT_WEBHOOK && !settings.KG_ALERT_SMN_TOPIC)) return { stop: () => undefined };
   const logger = createLogger({ info: log, warn: log, error: log, debug: log }, 'info', { fn: 'ops-watch' });
+  return everyInterval(intervalMs, async () => {
+    try {
+      const { deps, sinkErrors } = buildWatchDeps(loadConfig((k) => settings[k]), store, logger);
+      const report = await runWatch(deps, Date.now(), { reconcile: 'off' });
+      if (report.alerts.length + report.failed.length + report.errors.length + sinkErrors.length > 0) {
+        logger.warn('ops-watch.done', { raised: report.raised, cleared: report.cleared, sent: report.sent.length, failed: report.failed, errors: [...report.errors, ...sinkErrors] });
+      }
+    } catch (err) {
+      logger.warn('ops-watch.failed', { error: (err as Error)?.name });
+    }
+  });
+}
+
+/**
+ * Runs `run` every `intervalMs` (ms; 0 or less: never), as a timer trigger would, skipping a tick while the last
+ * run is still going; a failure is left to `run` to report. The timer does not keep the process alive.
+ */
+function everyInterval(intervalMs: number, run: () => Promise<unknown>): { stop(): void } {
+  if (intervalMs <= 0) return { stop: () => undefined };
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    Promise.resolve()
-      .then(async () => {
-        const { deps, sinkErrors } = buildWatchDeps(loadConfig((k) => settings[k]), store, logger);
-        const report = await runWatch(deps, Date.now(), { reconcile: 'off' });
-        if (report.alerts.length + report.failed.length + report.errors.length + sinkErrors.length > 0) {
-          logger.warn('ops-watch.done', { raised: report.raised, cleared: report.cleared, sent: report.sent.length, failed: report.failed, errors: [...report.errors, ...sinkErrors] });
-        }
-      })
-      .catch((err: unknown) => logger.warn('ops-watch.failed', { error: (err as Error)?.name }))
-      .finally(() => { running = false; });
+    void Promise.resolve().then(run).catch(() => undefined).finally(() => { running = false; });
   }, intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };
@@ -275,10 +271,6 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/**
- * Writes a handler's answer as it is: its status (302 included) and every header (`Location`, `Set-Cookie`)
- * unchanged, as APIG passes a function's `headers` map through.
- */
 /** Request headers as APIG gives them: one string per name, repeated values joined by commas. */
 function headerValues(headers: IncomingHttpHeaders): Record<string, string | undefined> {
   // Prototype-free, so a header named `__proto__` stays an ordinary entry.
@@ -290,6 +282,10 @@ function headerValues(headers: IncomingHttpHeaders): Record<string, string | und
   return out;
 }
 
+/**
+ * Writes a handler's answer as it is: its status (302 included) and every header (`Location`, `Set-Cookie`)
+ * unchanged, as APIG passes a function's `headers` map through.
+ */
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   if (res.headersSent) return;
   res.writeHead(status, Object.assign({}, headers, { 'Content-Length': Buffer.byteLength(body) }));
