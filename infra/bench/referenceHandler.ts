@@ -20,7 +20,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { enum as oneOf, maxLength, minLength, object, optional, regex, safeParse, string } from 'zod/mini';
 import { deriveInstanceId } from '../../shared/lifecycle/instanceId';
-import type { ApigEvent, ApigResponse } from '../../shared/platform/apig';
+import { toApigResponse, type ApigEvent, type ApigResponse, type HttpRequest, type HttpResponse } from '../../shared/platform/apig';
 import { hmacSha256 } from '../../shared/security/hmac';
 
 /** How long a nonce stays reserved (s): produce's floor. */
@@ -69,7 +69,7 @@ interface ReferenceScripts {
 }
 
 /** The reference's hash of one instance: stored answers and the query fields. */
-export function referenceHashKey(instanceId: string): string {
+function referenceHashKey(instanceId: string): string {
   return `ref:{${instanceId}}`;
 }
 
@@ -78,27 +78,17 @@ function nonceKeyOf(instanceId: string, nonce: string): string {
 }
 
 /** The field of a stored newInstance answer. */
-export function newInstanceField(orderId: string, orderLineId: string): string {
+function newInstanceField(orderId: string, orderLineId: string): string {
   return `n\u0000${orderId}\u0000${orderLineId}`;
 }
 
 /** The field of a stored refreshInstance answer. */
-export function refreshField(orderId: string, orderLineId: string, scene: string): string {
+function refreshField(orderId: string, orderLineId: string, scene: string): string {
   return `r\u0000${orderId}\u0000${orderLineId}\u0000${scene}`;
 }
 
 /** A request as the reference reads it: the decoded query and the body bytes. */
-export interface ReferenceRequest {
-  query: Record<string, string | undefined>;
-  body: Buffer;
-}
-
-/** The reference's answer (always HTTP 200 JSON, as produce's). */
-export interface ReferenceResponse {
-  statusCode: 200;
-  headers: Record<string, string>;
-  body: string;
-}
+export type ReferenceRequest = Pick<HttpRequest, 'query' | 'body'>;
 
 /** Options of {@link createReferenceHandler}. */
 export interface ReferenceOptions {
@@ -110,13 +100,15 @@ export interface ReferenceOptions {
   clock?: () => number;
 }
 
-const HEADERS: Readonly<Record<string, string>> = { 'Content-Type': 'application/json;charset=UTF-8' };
+/** One map for every answer: both ways out (toApigResponse, the node:http server) copy it. */
+const HEADERS: Record<string, string> = { 'Content-Type': 'application/json;charset=UTF-8' };
 
-function answer(body: string): ReferenceResponse {
-  return { statusCode: 200, headers: { ...HEADERS }, body };
+/** The reference's answer: always HTTP 200 JSON, as produce's. */
+function answer(body: string): HttpResponse {
+  return { statusCode: 200, headers: HEADERS, body };
 }
 
-function refuse(resultCode: string, resultMsg: string): ReferenceResponse {
+function refuse(resultCode: string, resultMsg: string): HttpResponse {
   return answer(JSON.stringify({ resultCode, resultMsg }));
 }
 
@@ -182,7 +174,7 @@ function parseActivity(body: Record<string, unknown>): { activity: Activity; fie
  * const handle = createReferenceHandler({ redis, key });
  * const res = await handle({ query: { signature, timestamp, nonce }, body: Buffer.from(text) });
  */
-export function createReferenceHandler(options: ReferenceOptions): (req: ReferenceRequest) => Promise<ReferenceResponse> {
+export function createReferenceHandler(options: ReferenceOptions): (req: ReferenceRequest) => Promise<HttpResponse> {
   const { redis, key } = options;
   const clock = options.clock ?? Date.now;
   redis.defineCommand('refReplay', { numberOfKeys: 2, lua: REPLAY_LUA });
@@ -234,12 +226,11 @@ export function createReferenceHandler(options: ReferenceOptions): (req: Referen
 }
 
 /** The reference behind an APIG event, as a function would receive it (base64 body, decoded query). */
-export function referenceApigHandler(handle: (req: ReferenceRequest) => Promise<ReferenceResponse>): (event: ApigEvent) => Promise<ApigResponse> {
+export function referenceApigHandler(handle: (req: ReferenceRequest) => Promise<HttpResponse>): (event: ApigEvent) => Promise<ApigResponse> {
   return async (event) => {
     const raw = typeof event.body === 'string' ? event.body : '';
     const body = event.isBase64Encoded === true ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-    const res = await handle({ query: (event.queryStringParameters ?? {}) as Record<string, string | undefined>, body });
-    return { statusCode: res.statusCode, headers: res.headers, body: res.body, isBase64Encoded: false };
+    return toApigResponse(await handle({ query: (event.queryStringParameters ?? {}) as Record<string, string>, body }));
   };
 }
 

@@ -5,10 +5,11 @@
  */
 import { createServer } from 'node:http';
 import { listenLocal, type LocalBenchServer } from './listenLocal';
-import type { ReferenceRequest, ReferenceResponse } from './referenceHandler';
+import type { HttpResponse } from '../../shared/platform/apig';
+import type { ReferenceRequest } from './referenceHandler';
 
 /** Starts the reference server on a free port of 127.0.0.1. */
-export async function startReferenceServer(handle: (req: ReferenceRequest) => Promise<ReferenceResponse>): Promise<LocalBenchServer> {
+export async function startReferenceServer(handle: (req: ReferenceRequest) => Promise<HttpResponse>): Promise<LocalBenchServer> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

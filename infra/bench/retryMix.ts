@@ -29,7 +29,7 @@ export interface BenchInstance {
 }
 
 /** The body of one call of `activity` on `instance`; a newInstance retry carries a new `businessId`. */
-export function retryBody(activity: RetryActivity, instance: BenchInstance): Record<string, string> {
+function retryBody(activity: RetryActivity, instance: BenchInstance): Record<string, string> {
   switch (activity) {
     case 'newInstance retry':
       return { activity: 'newInstance', businessId: randomUUID(), orderId: instance.orderId, orderLineId: instance.orderLineId };
