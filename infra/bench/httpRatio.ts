@@ -8,10 +8,9 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import { startLocalServer } from '../server/localServer';
 import type { SignedCall } from './lifecycleMix';
-import { runCallLoad, type CallLoadResult } from './loadGenerator';
+import { postCall, runCallLoad, type CallLoadResult } from './loadGenerator';
 import { startNullServer } from './nullServer';
 import { connectReady } from './redisProcess';
 import { createReferenceHandler } from './referenceHandler';
@@ -65,20 +64,6 @@ export interface HttpRatioReport {
   target: { minRatio: number; within: boolean };
 }
 
-function post(url: string, call: SignedCall): Promise<string> {
-  const base = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: base.hostname, port: base.port, method: 'POST', path: call.path, headers: { 'content-type': 'application/json;charset=utf8' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(call.body);
-  });
-}
-
 function figureOf(runs: CallLoadResult[]): HttpServerFigure {
   const resultCodes: Record<string, number> = {};
   for (const r of runs) for (const [code, n] of Object.entries(r.resultCodes)) resultCodes[code] = (resultCodes[code] ?? 0) + n;
@@ -107,7 +92,7 @@ export async function measureHttpRatio(options: HttpRatioOptions): Promise<HttpR
   try {
     const refClient = await connectReady(options.redisUrl);
     closers.push(async () => refClient.disconnect());
-    const instances = await createBenchInstances((call) => post(kgServe.url, call), key, Math.max(1, Math.floor(options.instances ?? 16)));
+    const instances = await createBenchInstances(async (call) => (await postCall(new URL(kgServe.url), call)).text, key, Math.max(1, Math.floor(options.instances ?? 16)));
     await seedReference(refClient, instances);
     const reference = await startReferenceServer(createReferenceHandler({ redis: refClient, key }));
     closers.push(() => reference.close());

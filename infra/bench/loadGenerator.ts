@@ -22,7 +22,8 @@ export interface LoadResult {
   resultCodes: Record<string, number>;
 }
 
-function post(agent: Agent, base: URL, call: SignedCall): Promise<{ status: number; text: string }> {
+/** POSTs `call` to `base` (through `agent` when given) and resolves to the answer's status and text. */
+export function postCall(base: URL, call: SignedCall, agent?: Agent): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       { agent, host: base.hostname, port: base.port, method: 'POST', path: call.path, headers: { 'content-type': 'application/json;charset=utf8', 'content-length': Buffer.byteLength(call.body) } },
@@ -66,7 +67,7 @@ async function drive(
   const send = async (call: SignedCall): Promise<string | undefined> => {
     const t0 = performance.now();
     try {
-      const res = await post(agent, base, call);
+      const res = await postCall(base, call, agent);
       latencies.push(performance.now() - t0);
       if (res.status === 200) return res.text;
       count(`http-${res.status}`);

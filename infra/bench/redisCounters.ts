@@ -5,6 +5,7 @@
  * @module
  */
 import type { Redis } from 'ioredis';
+import { median } from './stats';
 
 /** One reading of the server's counters. */
 export interface RedisCounters {
@@ -60,6 +61,5 @@ export async function readingOverhead(admin: Redis): Promise<RedisCounters> {
     ins.push(b.netInputBytes - a.netInputBytes);
     outs.push(b.netOutputBytes - a.netOutputBytes);
   }
-  const mid = (v: number[]) => [...v].sort((x, y) => x - y)[2]!;
-  return { commands: {}, netInputBytes: mid(ins), netOutputBytes: mid(outs) };
+  return { commands: {}, netInputBytes: median(ins), netOutputBytes: median(outs) };
 }

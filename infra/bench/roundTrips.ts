@@ -5,7 +5,7 @@
  * change, 1 for a query (plus 1 for the failure stream when a call is refused).
  * @module
  */
-import { request } from 'node:http';
+import { postCall } from './loadGenerator';
 import { signedV2Call, type SignedCall } from './lifecycleMix';
 
 /** Round trips one callback cost, and its answer. */
@@ -29,25 +29,6 @@ export const ROUND_TRIP_LIMITS = {
   refused: 2,
 } as const;
 
-function post(url: string, call: SignedCall): Promise<Record<string, unknown>> {
-  const base = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: base.hostname, port: base.port, method: 'POST', path: call.path, headers: { 'content-type': 'application/json;charset=utf8' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
-        } catch (err) {
-          reject(err as Error);
-        }
-      });
-    });
-    req.on('error', reject);
-    req.end(call.body);
-  });
-}
-
 /** Sends each callback of a lifecycle once and reports the round trips each cost. */
 export async function measureRoundTrips(server: { url: string; store: { info(): { roundTrips: number } } }, key: string): Promise<RoundTripFigure[]> {
   const orderId = `CSRT${Date.now().toString(36).toUpperCase()}`;
@@ -56,7 +37,7 @@ export async function measureRoundTrips(server: { url: string; store: { info(): 
   const figures: RoundTripFigure[] = [];
   const measure = async (label: string, expected: number, call: SignedCall) => {
     const before = server.store.info().roundTrips;
-    const answer = await post(server.url, call);
+    const answer = JSON.parse((await postCall(new URL(server.url), call)).text) as Record<string, unknown>;
     figures.push({ callback: label, resultCode: String(answer.resultCode), roundTrips: server.store.info().roundTrips - before, expected });
     return answer;
   };
