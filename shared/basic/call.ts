@@ -6,6 +6,7 @@
 import type { Call, Outcome } from '../callback/spec';
 import type { AuditEntry, StoredAnswer } from '../store/Store';
 import { instanceIdOfTag } from '../store/keys';
+import { queryView } from '../lifecycle/queryInstance';
 import type { Answer, Command, DecideEnv, InstanceRecord } from '../lifecycle/types';
 import type { ResponseModel } from '../protocol/responseModel';
 import type { ProduceDeps } from './deps';
@@ -51,7 +52,7 @@ export interface Materialized {
   body: string;
   resultCode: string;
   /** Absent when the answer changes no record; spread into a commit step as it is. */
-  write?: RecordWrite;
+  write?: RecordWrite & { view: string };
 }
 
 /**
@@ -71,7 +72,11 @@ export function materialize(answer: Answer, scope: AnswerScope, before: Instance
     out = { body, resultCode: answer.response.resultCode };
     if (answer.remember !== undefined) fresh = { key: answer.remember, answer: { resultCode: answer.response.resultCode, body: responder.storable(body, answer.response, deps.sealer) } };
   }
-  if (answer.next !== undefined) out.write = recordWrite(before, answer.next, deps.clock(), fresh, (held) => storedAnswer(held, scope));
+  if (answer.next !== undefined) {
+    const write = recordWrite(before, answer.next, deps.clock(), fresh, (held) => storedAnswer(held, scope));
+    // The record's view goes with it, so a query reads that instead of the whole record (Store `view`).
+    out.write = Object.assign(write, { view: JSON.stringify(queryView(write.next)) });
+  }
   return out;
 }
 

@@ -7,7 +7,7 @@
 import { transact } from '../callback/transact';
 import type { Outcome } from '../callback/spec';
 import { InvalidParamError } from '../core/errors';
-import { answerQuery } from '../lifecycle/queryInstance';
+import { answerQuery, type QueryView } from '../lifecycle/queryInstance';
 import type { Command, InstanceRecord } from '../lifecycle/types';
 import { instanceTag } from '../store/keys';
 import { auditEntry, decideEnv, materialize, outcomeOf, scopeOf, type BasicCall } from './call';
@@ -22,10 +22,12 @@ export function runQuery(call: BasicCall, cmd: QueryCommand): Promise<Outcome> {
   const scope = scopeOf(call);
   const [first, ...rest] = cmd.instanceIds;
   if (first === undefined) throw new InvalidParamError('instanceId: at least one id is required');
-  const start = Object.assign({ store, tag: call.tag, audit: auditEntry(scope, 'received', call.deps.clock()) }, nonceOf(call));
-  return transact<InstanceRecord, Outcome>(start, async (current) => {
+  // The first id's record is read as its view (a few hundred bytes, not the whole record); the others are
+  // read whole, a second round trip only lists of ids pay.
+  const start = Object.assign({ store, tag: call.tag, audit: auditEntry(scope, 'received', call.deps.clock()), view: true }, nonceOf(call));
+  return transact<QueryView, Outcome>(start, async (current) => {
     const others = rest.length > 0 ? await store.read<InstanceRecord>(rest.map(instanceTag)) : [];
-    const records = [current.record, ...others.map((v) => v.record)];
+    const records: Array<QueryView | null> = [current.record, ...others.map((v) => v.record)];
     const env = decideEnv(call.deps);
     for (const r of records) {
       if (r?.status === 'PROVISIONING' && !r.provisioning?.queuedAt && (r.provisioning?.leaseUntil ?? 0) < env.now) {

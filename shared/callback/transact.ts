@@ -32,6 +32,8 @@ export interface Write<R extends StoredRecord> {
   answers?: Readonly<Record<string, StoredAnswer>>;
   /** Stored answers to drop (see CommitOptions.forget). */
   forget?: readonly string[];
+  /** The view of `next` kept beside it (see CommitOptions.view). */
+  view?: string;
 }
 
 /** What a decision asks {@link transact} to do. */
@@ -60,6 +62,8 @@ export interface TxnStart<R extends StoredRecord> {
    * `decide` gets it as `current.answer`, with no record.
    */
   replay?: () => { key: string; audit: Omit<AuditEntry, 'resultCode'> };
+  /** Read the record's view when a current one is stored (see Store.begin `view`): `decide` gets it as the record. */
+  view?: boolean;
 }
 
 /** How many record tags per store {@link transact} remembers as existing (see {@link knownRecords}). */
@@ -108,6 +112,7 @@ export async function transact<R extends StoredRecord, T>(
     }
     if (start.audit) options.audit = start.audit;
     if (start.replay) options.replay = start.replay();
+    if (start.view) options.view = true;
     const current = await start.store.begin<R>(start.tag, options);
     if (current.nonce === 'replayed') throw new InvalidParamError('nonce has already been used');
     if (current.record !== null || current.answer !== undefined) {
@@ -136,5 +141,6 @@ export function compareAndSet<R extends StoredRecord>(store: Store, tag: string,
   if (step.ttlSeconds !== undefined) options.ttlSeconds = step.ttlSeconds;
   if (step.answers !== undefined) options.answers = step.answers;
   if (step.forget !== undefined && step.forget.length > 0) options.forget = step.forget;
+  if (step.view !== undefined && step.next) options.view = step.view;
   return store.commit<R>(tag, options);
 }

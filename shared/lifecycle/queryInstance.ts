@@ -7,10 +7,43 @@ import { MAX_QUERY_IDS } from '../protocol/limits';
 import { RESULT } from '../core/resultCodes';
 import { openAppInfo } from './appInfo';
 import { reply } from './answers';
-import type { Answer, DecideEnv, InstanceRecord, ResponseModel } from './types';
+import type { Answer, AppInfoRecord, DecideEnv, InstanceRecord, InstanceStatus, ProvisioningState, ResponseModel } from './types';
 
 /** Most ids one queryInstance may name (documented limit). */
 export { MAX_QUERY_IDS };
+
+/**
+ * What a queryInstance reads of a record, and all that the record's view holds (kept beside the record by
+ * every write, Store CommitOptions.view): a query then moves a few hundred bytes instead of the whole
+ * record with its history and order. A whole {@link InstanceRecord} is a QueryView too.
+ */
+export interface QueryView {
+  instanceId: string;
+  status: InstanceStatus;
+  appInfo?: AppInfoRecord;
+  failure?: InstanceRecord['failure'];
+  /**
+   * What crash recovery reads of a PROVISIONING record (basic/query.ts): whether the job was queued and when
+   * the lease ends. Left out of the view of any other status.
+   */
+  provisioning?: Pick<ProvisioningState, 'queuedAt' | 'leaseUntil'>;
+}
+
+/** The {@link QueryView} of `record`: the same answer, from fewer bytes. */
+export function queryView(record: InstanceRecord): QueryView {
+  const view: QueryView = { instanceId: record.instanceId, status: record.status };
+  if (record.appInfo !== undefined) view.appInfo = record.appInfo;
+  if (record.failure !== undefined) view.failure = record.failure;
+  const p = record.provisioning;
+  // Only a record still provisioning is handed to provision-worker by a query (crash recovery).
+  if (p !== undefined && record.status === 'PROVISIONING') {
+    const provisioning: QueryView['provisioning'] = {};
+    if (p.queuedAt !== undefined) provisioning.queuedAt = p.queuedAt;
+    if (p.leaseUntil !== undefined) provisioning.leaseUntil = p.leaseUntil;
+    view.provisioning = provisioning;
+  }
+  return view;
+}
 
 /**
  * Answers a queryInstance for `ids`, where `records[i]` is the stored record of `ids[i]` (or null).
@@ -24,14 +57,14 @@ export { MAX_QUERY_IDS };
  * 6. otherwise 000000 with `info[]` in request order, access details in clear (FROZEN ones too).
  * Never writes (no `next`).
  */
-export function answerQuery(records: ReadonlyArray<InstanceRecord | null>, ids: readonly string[], env: DecideEnv): Answer {
+export function answerQuery(records: ReadonlyArray<QueryView | null>, ids: readonly string[], env: DecideEnv): Answer {
   if (ids.length === 0) return reply(RESULT.INVALID_PARAM, { resultMsg: 'instanceId is empty' });
   if (ids.length > MAX_QUERY_IDS) return reply(RESULT.INVALID_PARAM, { resultMsg: `more than ${MAX_QUERY_IDS} instanceIds` });
   const pairs = ids.map((id, index) => ({ id, record: records[index] ?? null }));
 
   const unknown = pairs.find((p) => p.record === null);
   if (unknown) return reply(RESULT.INSTANCE_NOT_FOUND, { resultMsg: `instance is invalid: ${unknown.id}` });
-  const found = pairs as Array<{ id: string; record: InstanceRecord }>;
+  const found = pairs as Array<{ id: string; record: QueryView }>;
   const provisioning = found.find((p) => p.record.status === 'PROVISIONING');
   if (provisioning) return reply(RESULT.PROCESSING, { resultMsg: `request is processing: ${provisioning.id}` });
   const released = found.find((p) => p.record.status === 'RELEASED');

@@ -29,6 +29,8 @@ interface HeldRecord {
   expiresAt?: number;
   /** Stored answers beside the record: key -> `<resultCode>|<body>` (as RedisStore's `a:<key>` fields). */
   answers?: Map<string, string>;
+  /** The record's view and the version it was written with (as RedisStore's `p` field). */
+  view?: { version: number; json: string };
 }
 
 interface StoredFailure {
@@ -87,6 +89,12 @@ export class MemoryStore implements Store {
       claimed = true;
     }
     if (options.audit) this.appendAudit(instanceId, options.audit);
+    if (options.view) {
+      const now = this.records.get(instanceId);
+      if (now?.view !== undefined && now.json !== null && now.view.version === now.version) {
+        return { nonce, claimed, record: decodeRecord<R>(now.view.json), version: now.version };
+      }
+    }
     return { nonce, claimed, ...this.versioned<R>(instanceId) };
   }
 
@@ -102,6 +110,8 @@ export class MemoryStore implements Store {
       const next: HeldRecord = { ...held, version, json: options.record === null ? null : encodeRecord(options.record) };
       // Removing a record removes its stored answers too.
       if (options.record === null) delete next.answers;
+      if (options.record !== null && options.view !== undefined && options.view !== '') next.view = { version, json: options.view };
+      else delete next.view;
       this.records.set(instanceId, next);
     }
     if (options.record !== null && (options.forget?.length || options.answers)) {

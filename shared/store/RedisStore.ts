@@ -103,6 +103,7 @@ export class RedisStore implements Store {
         ttlArg(this.retention.auditTtlSeconds),
         replay ? answerField(replay.key) : '',
         replay ? encodeAuditTemplate(replay.audit) : '',
+        options.view ? '1' : '0',
       ),
     );
     if (!Array.isArray(reply) || reply.length < 2) throw unexpected('begin');
@@ -132,6 +133,7 @@ export class RedisStore implements Store {
       mode,
       ttlArg(ttl),
       ttlArg(this.retention.auditTtlSeconds),
+      options.record && options.view !== undefined ? options.view : '',
     ];
     const forget = options.forget ?? [];
     args.push(forget.length);

@@ -107,6 +107,13 @@ export interface BeginOptions<R extends StoredRecord = StoredRecord> {
    * When there is none, the call goes on as if `replay` had not been given.
    */
   replay?: { key: string; audit: Omit<AuditEntry, 'resultCode'> };
+  /**
+   * Return the record's view (see {@link CommitOptions.view}) in place of the record when the view stored
+   * beside it was written with the record's current version; otherwise the whole record. The caller reads
+   * only what every view holds, so either serves it; a read-only call (a query) then moves a few hundred
+   * bytes instead of the whole record.
+   */
+  view?: boolean;
 }
 
 export interface BeginResult<R extends StoredRecord = StoredRecord> extends Versioned<R> {
@@ -136,6 +143,13 @@ export interface CommitOptions<R extends StoredRecord = StoredRecord> {
   answers?: Readonly<Record<string, StoredAnswer>>;
   /** Keys of stored answers to drop (before `answers` are written). Removing the record drops them all. */
   forget?: readonly string[];
+  /**
+   * A view of `record` (JSON text of an object holding part of its fields), kept beside it and stamped
+   * with the version written, for {@link BeginOptions.view}. Only with a new record; a new record written
+   * without one drops the old view, and a view whose stamp is not the record's version is never returned,
+   * so a writer that does not know about views can never make a reader see stale fields.
+   */
+  view?: string;
 }
 
 export interface CommitResult {

@@ -48,8 +48,8 @@ export function sessionTag(sessionId: string): string {
 }
 
 /**
- * Hash of one tag: `v` (version), `r` (record JSON) and one field per stored answer (`a:<key>`, see
- * {@link answerField}).
+ * Hash of one tag: `v` (version), `r` (record JSON), `p` (the record's view, `<version>|<JSON>`, see
+ * CommitOptions.view) and one field per stored answer (`a:<key>`, see {@link answerField}).
  */
 export function recordKey(tag: string): string {
   return `kg:${braced(tag)}:rec`;

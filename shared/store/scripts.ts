@@ -34,8 +34,9 @@ ${AUDIT_RETENTION_LUA(recordKey, logKey, 'auditTtl')}`;
  * Round trip 1 of a mutation.
  * KEYS: record hash, nonce key, audit list. ARGV: useNonce ('1'|'0'), nonce TTL (s), claim JSON or '',
  * audit JSON or '', audit cap, audit TTL (s, '0' = none; see {@link AUDIT_RETENTION_LUA}), answer field or ''
- * (the replay probe), the replay's audit JSON without its resultCode.
- * Returns `{nonceState, claimed (0|1), version or nil, record JSON or nil, stored answer or nil}`.
+ * (the replay probe), the replay's audit JSON without its resultCode, '1' to read the view.
+ * Returns `{nonceState, claimed (0|1), version or nil, record JSON or nil, stored answer or nil}`; with '1',
+ * the view's JSON in place of the record's when the view's stamp (`<version>|`) is the record's version.
  * A replayed nonce returns before any write; the record is still read so the answer is truthful.
  * A stored answer under the probed field is returned instead of the record, its audit line written with
  * the answer's code spliced in (`{"resultCode":<code>,` + the rest of the template, as codec.ts
@@ -72,6 +73,15 @@ end
 if ARGV[4] ~= '' then
 ${APPEND_AUDIT_LUA('KEYS[1]', 'KEYS[3]', 'ARGV[4]', 'ARGV[5]', 'ARGV[6]')}
 end
+if ARGV[9] == '1' then
+  local vp = redis.call('HMGET', KEYS[1], 'v', 'p')
+  if vp[1] and vp[2] then
+    local bar = string.find(vp[2], '|', 1, true)
+    if bar and string.sub(vp[2], 1, bar - 1) == vp[1] then
+      return {nonceState, claimed, vp[1], string.sub(vp[2], bar + 1)}
+    end
+  end
+end
 local vr = redis.call('HMGET', KEYS[1], 'v', 'r')
 return {nonceState, claimed, vr[1], vr[2]}
 `,
@@ -80,7 +90,8 @@ return {nonceState, claimed, vr[1], vr[2]}
 /**
  * Round trip 2 of a mutation: compare-and-set plus audit, all or nothing.
  * KEYS: record hash, audit list. ARGV: expected version, record JSON (for 'set'), audit JSON, audit cap,
- * mode ('keep' | 'set' | 'del'), TTL of record and log (s, '0' = none), audit TTL (s, '0' = none), the number
+ * mode ('keep' | 'set' | 'del'), TTL of record and log (s, '0' = none), audit TTL (s, '0' = none), the
+ * record's view JSON or '' (for 'set': stored as `<new version>|<view>`, or the old view dropped), the number
  * F of answer fields to drop, those F fields, then answer field / answer text pairs to write.
  * Returns `{ok (0|1), version now stored}`. On a conflict nothing is written, not even the audit entry.
  * 'del' removes the record and every stored answer but keeps its version number (field `v`), so a version
@@ -94,10 +105,15 @@ if current ~= tonumber(ARGV[1]) then
   return {0, current}
 end
 local version = current
-local forgets = tonumber(ARGV[8])
+local forgets = tonumber(ARGV[9])
 if ARGV[5] == 'set' then
   version = current + 1
-  redis.call('HSET', KEYS[1], 'v', version, 'r', ARGV[2])
+  if ARGV[8] ~= '' then
+    redis.call('HSET', KEYS[1], 'v', version, 'r', ARGV[2], 'p', version .. '|' .. ARGV[8])
+  else
+    redis.call('HSET', KEYS[1], 'v', version, 'r', ARGV[2])
+    redis.call('HDEL', KEYS[1], 'p')
+  end
 elseif ARGV[5] == 'del' then
   version = current + 1
   local fields = redis.call('HKEYS', KEYS[1])
@@ -108,10 +124,10 @@ elseif ARGV[5] == 'del' then
 end
 if ARGV[5] ~= 'del' then
   if forgets > 0 then
-    redis.call('HDEL', KEYS[1], unpack(ARGV, 9, 8 + forgets))
+    redis.call('HDEL', KEYS[1], unpack(ARGV, 10, 9 + forgets))
   end
-  if #ARGV > 8 + forgets then
-    redis.call('HSET', KEYS[1], unpack(ARGV, 9 + forgets, #ARGV))
+  if #ARGV > 9 + forgets then
+    redis.call('HSET', KEYS[1], unpack(ARGV, 10 + forgets, #ARGV))
   end
 end
 local ttl = tonumber(ARGV[6])

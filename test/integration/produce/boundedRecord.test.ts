@@ -35,6 +35,8 @@ interface Sample {
   /** Bytes its retry moved. */
   retryBytes: number;
   retryRoundTrips: number;
+  /** Bytes a queryInstance moved. */
+  queryBytes: number;
 }
 
 describe(`an instance renewed ${RENEWALS} times`, () => {
@@ -82,12 +84,15 @@ describe(`an instance renewed ${RENEWALS} times`, () => {
       const trips = store.info().roundTrips;
       const [retried, retryBytes] = await measured(() => call(renew));
       expect(retried.raw).toBe(renewed.raw);
+      const retryRoundTrips = store.info().roundTrips - trips;
+      const [queried, queryBytes] = await measured(() => call({ activity: 'queryInstance', instanceId }));
+      expect(queried.json.resultCode).toBe('000000');
       const size = await withAdmin(redis.port, async (r) => ({
         recordJson: await r.hstrlen(key, 'r'),
         fields: await r.hlen(key),
         memory: Number(await r.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')),
       }));
-      samples.push({ renewal: n, ...size, renewalBytes, retryBytes, retryRoundTrips: store.info().roundTrips - trips });
+      samples.push({ renewal: n, ...size, renewalBytes, retryBytes, retryRoundTrips, queryBytes });
     }
     console.table(samples);
 
@@ -95,8 +100,9 @@ describe(`an instance renewed ${RENEWALS} times`, () => {
     const [read] = await store.read<InstanceRecord>([instanceTag(instanceId)]);
     expect(read?.record?.history).toHaveLength(HISTORY_CAP);
     expect(read?.record?.responses).toEqual({});
-    // v, r, the newInstance answer, the status answer and at most ANSWER_CAP renewal answers.
-    expect(at1000.fields).toBeLessThanOrEqual(4 + ANSWER_CAP);
+    // v, r, p (the record's query view), the newInstance answer, the status answer and at most ANSWER_CAP
+    // renewal answers.
+    expect(at1000.fields).toBeLessThanOrEqual(5 + ANSWER_CAP);
     expect(at1000.fields).toBe(at100.fields);
     // Once the caps are reached nothing grows but the digits of the order numbers.
     expect(at1000.recordJson).toBeLessThan(8 * 1024);
@@ -107,5 +113,8 @@ describe(`an instance renewed ${RENEWALS} times`, () => {
     // A retry moves the stored answer and its audit line, not the record.
     expect(at1000.retryBytes).toBeLessThan(at1000.recordJson);
     expect(samples.every((s) => s.retryRoundTrips === 1)).toBe(true);
+    // A query moves the record's view, not the record: the same bytes at 10 renewals as at 1,000.
+    expect(at1000.queryBytes).toBeLessThanOrEqual(at100.queryBytes * 1.05);
+    expect(at1000.queryBytes).toBeLessThan(at1000.recordJson);
   }, 120_000);
 });

@@ -319,6 +319,70 @@ export function describeStoreConformance(
       });
     });
 
+    describe('views', () => {
+      /** A view as a writer keeps it: part of the record's fields, as JSON text. */
+      const viewOf = (r: InstanceRecord): string => JSON.stringify({ instanceId: r.instanceId, status: r.status });
+
+      /** A record at version 2 written with its view. */
+      async function withView(id: string): Promise<InstanceRecord> {
+        const frozen = record(id, { status: 'FROZEN', history: [{ at: 1, activity: 'newInstance', from: null, to: 'ACTIVE' }] });
+        await store().begin<InstanceRecord>(id, { claim: record(id) });
+        expect((await store().commit(id, { expectedVersion: 1, record: frozen, audit: audit('w'), view: viewOf(frozen) })).ok).toBe(true);
+        return frozen;
+      }
+
+      it('returns the view in place of the record, in the same round trip as the nonce and the audit entry', async () => {
+        const id = newId();
+        await withView(id);
+        let began: BeginResult<InstanceRecord> | undefined;
+        const trips = await roundTripsOf(async () => {
+          began = await store().begin<InstanceRecord>(id, { nonce: 'nv', audit: audit('query'), view: true });
+        });
+        expect(trips).toBe(1);
+        expect(began).toEqual({ nonce: 'fresh', claimed: false, record: { instanceId: id, status: 'FROZEN' }, version: 2 });
+        expect((await store().listAudit(id)).map((e) => e.detail)).toEqual(['query', 'w']);
+        // Without the option, and for read, the record is whole.
+        expect((await store().begin<InstanceRecord>(id)).record?.history).toHaveLength(1);
+        expect((await store().read<InstanceRecord>([id]))[0]?.record?.history).toHaveLength(1);
+      });
+
+      it('keeps the view through writes that leave the record as it is', async () => {
+        const id = newId();
+        await withView(id);
+        expect((await store().commit(id, { expectedVersion: 2, audit: audit('audit only'), answers: { k: { resultCode: '000000', body: 'x' } } })).ok).toBe(true);
+        expect((await store().begin<InstanceRecord>(id, { view: true })).record).toEqual({ instanceId: id, status: 'FROZEN' });
+      });
+
+      it('never returns a view older than the record: a record written without one is returned whole', async () => {
+        const id = newId();
+        await withView(id);
+        const active = record(id, { status: 'ACTIVE', expireTime: '20300101000000' });
+        expect((await store().commit(id, { expectedVersion: 2, record: active, audit: audit('no view') })).ok).toBe(true);
+        expect(await store().begin<InstanceRecord>(id, { view: true })).toEqual({ nonce: 'none', claimed: false, record: active, version: 3 });
+      });
+
+      it('writes no view on a version conflict, and drops it with the record', async () => {
+        const id = newId();
+        const frozen = await withView(id);
+        const lost = record(id, { status: 'RELEASED' });
+        expect((await store().commit(id, { expectedVersion: 1, record: lost, audit: audit('lost'), view: viewOf(lost) })).ok).toBe(false);
+        expect((await store().begin<InstanceRecord>(id, { view: true })).record).toEqual({ instanceId: id, status: frozen.status });
+        expect(await store().commit(id, { expectedVersion: 2, record: null, audit: audit('removed') })).toEqual({ ok: true, version: 3 });
+        expect(await store().begin<InstanceRecord>(id, { view: true })).toEqual({ nonce: 'none', claimed: false, record: null, version: 3 });
+        // A record claimed again after the removal has no view until it is written with one.
+        const again = await store().begin<InstanceRecord>(id, { claim: record(id), view: true });
+        expect(again).toEqual({ nonce: 'none', claimed: true, record: record(id), version: 4 });
+      });
+
+      it('returns the record, not a view, for a replayed nonce', async () => {
+        const id = newId();
+        await withView(id);
+        await store().begin<InstanceRecord>(id, { nonce: 'twice', view: true });
+        const again = await store().begin<InstanceRecord>(id, { nonce: 'twice', view: true });
+        expect(again).toMatchObject({ nonce: 'replayed', version: 2 });
+      });
+    });
+
     describe('read', () => {
       it('returns many records in the order asked, across slots, absent ids as null at version 0', async () => {
         const ids = Array.from({ length: 20 }, newId);
