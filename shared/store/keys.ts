@@ -14,8 +14,12 @@ import { createHash } from 'node:crypto';
  */
 export function escapeTagId(id: string): string {
   if (id === '') return '%';
+  // Most ids have nothing to escape: a test is far cheaper than a replace with a callback.
+  if (!NEEDS_ESCAPE.test(id)) return id;
   return id.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
+
+const NEEDS_ESCAPE = /[%{}]/;
 
 /** A tag's hash tag, braces included: `{<escaped tag>}`. */
 export function braced(tag: string): string {
