@@ -10,6 +10,7 @@ import { withLazyDeadline, type DeadlineScope } from '../core/deadline';
 import { DeadlineError, InvalidParamError, KgError, loggableMessage, StoreUnavailableError, toResult } from '../core/errors';
 import { RESULT } from '../core/resultCodes';
 import { MAX_BODY_BYTES, type HttpRequest, type HttpResponse } from '../platform/apig';
+import { LineShape } from '../platform/logger';
 import { recordFailure } from './failureStream';
 import type { FailureEntry } from '../store/Store';
 import type { Call, CallbackDeps, CallSummary, CallbackSpec, Outcome, Responder, ResultModel, Verified } from './spec';
@@ -83,7 +84,7 @@ export async function runCallback<D extends CallbackDeps, P, M extends ResultMod
     await recordFailure(deps.store, deps.logger, entry);
   }
   // One fixed shape for every call's line: the same keys in the same order, null where a call has no value.
-  deps.logger.info(`${spec.name}.done`, {
+  deps.logger.infoShaped(`${spec.name}.done`, DONE_LINE, {
     requestId: req.requestId, protocol: verified?.protocol ?? spec.protocolOf(req), activity, resultCode: outcome.resultCode,
     instanceId: instanceId ?? null, tenantId: summary?.subject.tenantId ?? null, keyIndex: verified?.keyIndex ?? null,
     payloadForm: verified?.payloadForm ?? null, latencyMs: deps.clock() - started,
@@ -91,6 +92,11 @@ export async function runCallback<D extends CallbackDeps, P, M extends ResultMod
   });
   return { statusCode: 200, headers: responder.headers(outcome.body), body: outcome.body };
 }
+
+/** The keys of the line every call ends with, in order. */
+const DONE_LINE = new LineShape([
+  'requestId', 'protocol', 'activity', 'resultCode', 'instanceId', 'tenantId', 'keyIndex', 'payloadForm', 'latencyMs', 'reason',
+] as const);
 
 /** The {@link Call} a spec's `run` gets: a class, so its lazily made `signal` is a getter on the prototype. */
 class InFlightCall<D extends CallbackDeps, P, M extends ResultModel> implements Call<D, P, M> {
