@@ -24,3 +24,24 @@ describe('bodySignHeader', () => {
     expect(bodySignHeader(KEY, '{}')).toMatch(/^sign_type="HMAC-SHA256", signature="[A-Za-z0-9+/]{43}="$/);
   });
 });
+
+describe('bodySignHeader, remembered', () => {
+  const header = (key: string, body: string) => `sign_type="HMAC-SHA256", signature="${opensslHmacBase64(key, body)}"`;
+
+  it('gives the header a fresh computation gives, for repeated and distinct bodies, keys and non-ASCII text', () => {
+    const keys = [KEY, 'another-key-0002', '密钥-0003'];
+    const bodies = Array.from({ length: 40 }, (_, i) => `{"resultCode":"000000","resultMsg":"成功 ${i % 7}","n":${i % 13}}`);
+    for (let round = 0; round < 3; round++) {
+      for (const key of keys) for (const body of bodies) expect(bodySignHeader(key, body)).toBe(header(key, body));
+    }
+    // Same text as a Buffer, never remembered: the same header.
+    expect(bodySignHeader(KEY, Buffer.from(bodies[0]!))).toBe(header(KEY, bodies[0]!));
+  });
+
+  it('stays right past its bound: more distinct bodies and keys than it keeps, then the first ones again', () => {
+    const bodies = Array.from({ length: 1500 }, (_, i) => `{"i":${i}}`);
+    for (const body of bodies) bodySignHeader(KEY, body);
+    for (let k = 0; k < 40; k++) expect(bodySignHeader(`key-${k}`, bodies[k]!)).toBe(header(`key-${k}`, bodies[k]!));
+    for (const body of [bodies[0]!, bodies[700]!, bodies[1499]!]) expect(bodySignHeader(KEY, body)).toBe(header(KEY, body));
+  });
+});
