@@ -31,57 +31,55 @@ function clipMessage(msg: string): string {
   return msg.slice(0, cut);
 }
 
-/** `{"k":v,...}` from ordered pairs, skipping undefined values; values are already JSON text. */
-function objectJson(pairs: Array<[string, string | undefined]>): string {
-  const parts: string[] = [];
-  for (const [k, v] of pairs) if (v !== undefined) parts.push(`${JSON.stringify(k)}:${v}`);
-  return `{${parts.join(',')}}`;
+/**
+ * `out` (an object's text so far, from its `{`) with `"key":json` appended, after a comma unless it is the
+ * first member; `out` as it is for an undefined value. Keys are the fixed ASCII names below, written as they
+ * are. Built as one growing string: every answer goes through here.
+ */
+function member(out: string, key: string, json: string | undefined): string {
+  if (json === undefined) return out;
+  return `${out}${out.length === 1 ? '' : ','}"${key}":${json}`;
 }
 
 const str = (v: string | undefined): string | undefined => (v === undefined ? undefined : JSON.stringify(v));
 
 function appInfoJson(a: AppInfoPlain): string {
-  return objectJson([
-    ['frontEndUrl', str(a.frontEndUrl)],
-    ['adminUrl', str(a.adminUrl)],
-    ['userName', str(a.userName)],
-    ['password', str(a.password)],
-    ['memo', a.memo === undefined ? undefined : escapeNonAscii(JSON.stringify(a.memo))],
-  ]);
+  let out = member('{', 'frontEndUrl', str(a.frontEndUrl));
+  out = member(out, 'adminUrl', str(a.adminUrl));
+  out = member(out, 'userName', str(a.userName));
+  out = member(out, 'password', str(a.password));
+  out = member(out, 'memo', a.memo === undefined ? undefined : escapeNonAscii(JSON.stringify(a.memo)));
+  return `${out}}`;
 }
 
 function usageJson(u: UsageInfo): string {
-  return objectJson([
-    ['relatedInstanceId', str(u.relatedInstanceId)],
-    ['usageValue', JSON.stringify(u.usageValue)],
-    ['statisticalTime', str(u.statisticalTime)],
-    ['dashboardUrl', str(u.dashboardUrl)],
-  ]);
+  let out = member('{', 'relatedInstanceId', str(u.relatedInstanceId));
+  out = member(out, 'usageValue', JSON.stringify(u.usageValue));
+  out = member(out, 'statisticalTime', str(u.statisticalTime));
+  out = member(out, 'dashboardUrl', str(u.dashboardUrl));
+  return `${out}}`;
+}
+
+function infoJson(info: NonNullable<ResponseModel['info']>): string {
+  let out = '[';
+  for (const e of info) {
+    let entry = member('{', 'instanceId', str(e.instanceId));
+    entry = member(entry, 'appInfo', e.appInfo === undefined ? undefined : appInfoJson(e.appInfo));
+    entry = member(entry, 'usageInfo', e.usageInfo === undefined ? undefined : `[${e.usageInfo.map(usageJson).join(',')}]`);
+    out += `${out.length === 1 ? '' : ','}${entry}}`;
+  }
+  return `${out}]`;
 }
 
 /** The exact response body for `model` (plus `encryptType` when given, V1 only). */
 export function serializeResponse(model: ResponseModel, encryptType?: EncryptType): string {
-  return objectJson([
-    ['resultCode', str(model.resultCode)],
-    ['resultMsg', str(clipMessage(model.resultMsg))],
-    ['instanceId', str(model.instanceId)],
-    ['encryptType', str(encryptType)],
-    ['appInfo', model.appInfo === undefined ? undefined : appInfoJson(model.appInfo)],
-    [
-      'info',
-      model.info === undefined
-        ? undefined
-        : `[${model.info
-            .map((e) =>
-              objectJson([
-                ['instanceId', str(e.instanceId)],
-                ['appInfo', e.appInfo === undefined ? undefined : appInfoJson(e.appInfo)],
-                ['usageInfo', e.usageInfo === undefined ? undefined : `[${e.usageInfo.map(usageJson).join(',')}]`],
-              ]),
-            )
-            .join(',')}]`,
-    ],
-  ]);
+  let out = member('{', 'resultCode', str(model.resultCode));
+  out = member(out, 'resultMsg', str(clipMessage(model.resultMsg)));
+  out = member(out, 'instanceId', str(model.instanceId));
+  out = member(out, 'encryptType', str(encryptType));
+  out = member(out, 'appInfo', model.appInfo === undefined ? undefined : appInfoJson(model.appInfo));
+  out = member(out, 'info', model.info === undefined ? undefined : infoJson(model.info));
+  return `${out}}`;
 }
 
 /**

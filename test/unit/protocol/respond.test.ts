@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ResponseModel } from '../../../shared/lifecycle/types';
 import { AuthError, InvalidParamError, StoreUnavailableError, toResult } from '../../../shared/core/errors';
@@ -198,6 +199,41 @@ describe('serializeResponse', () => {
   it('places encryptType between instanceId and appInfo', () => {
     expect(serializeResponse({ resultCode: '000000', resultMsg: 'success.', appInfo: { frontEndUrl: 'u' }, instanceId: 'i' }, '2')).toBe(
       '{"resultCode":"000000","resultMsg":"success.","instanceId":"i","encryptType":"2","appInfo":{"frontEndUrl":"u"}}',
+    );
+  });
+});
+
+describe('serializeResponse, any model', () => {
+  const text = fc.string({ unit: 'binary', maxLength: 20 });
+  const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+  const appInfo = fc.record({ frontEndUrl: text, adminUrl: opt(text), userName: opt(text), password: opt(text), memo: opt(text) });
+  const usage = fc.record({ relatedInstanceId: opt(text), usageValue: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })), statisticalTime: opt(text), dashboardUrl: opt(text) });
+  const model = fc.record({
+    resultCode: text, resultMsg: text, instanceId: opt(text), appInfo: opt(appInfo),
+    info: opt(fc.array(fc.record({ instanceId: text, appInfo: opt(appInfo), usageInfo: opt(fc.array(usage, { maxLength: 2 })) }), { maxLength: 3 })),
+  }) as fc.Arbitrary<ResponseModel>;
+  const ORDER = ['resultCode', 'resultMsg', 'instanceId', 'encryptType', 'appInfo', 'info'];
+  /** The model as JSON.stringify writes it with protocol key order and undefined members left out. */
+  const expected = (m: ResponseModel, encryptType?: string): string => {
+    const ordered = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+    const app = (a: Record<string, unknown>) => ordered(a, ['frontEndUrl', 'adminUrl', 'userName', 'password', 'memo']);
+    const top = { ...m, encryptType } as Record<string, unknown>;
+    if (m.appInfo) top.appInfo = app(m.appInfo as unknown as Record<string, unknown>);
+    if (m.info) top.info = m.info.map((e) => ordered({ ...e, appInfo: e.appInfo && app(e.appInfo as unknown as Record<string, unknown>),
+      usageInfo: e.usageInfo?.map((u) => ordered(u as unknown as Record<string, unknown>, ['relatedInstanceId', 'usageValue', 'statisticalTime', 'dashboardUrl'])) }, ['instanceId', 'appInfo', 'usageInfo']));
+    return JSON.stringify(ordered(top, ORDER));
+  };
+
+  it('writes what JSON.stringify writes in protocol order, but for memo escapes (same value parsed back)', () => {
+    fc.assert(
+      fc.property(model, fc.constantFrom(undefined, '1', '2'), (m, encryptType) => {
+        const body = serializeResponse(m, encryptType as '1' | '2' | undefined);
+        // resultMsg stays under the 255-unit clip here (its own test above covers clipping).
+        expect(JSON.parse(body)).toEqual(JSON.parse(expected(m, encryptType)));
+        const hasMemo = m.appInfo?.memo !== undefined || (m.info ?? []).some((e) => e.appInfo?.memo !== undefined);
+        if (!hasMemo) expect(body).toBe(expected(m, encryptType));
+      }),
+      { numRuns: 1000 },
     );
   });
 });
