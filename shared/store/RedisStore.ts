@@ -297,12 +297,25 @@ export class RedisStore implements Store {
    * only while it waits for the first connection (a cold start), or when the client does not bound its
    * commands as tightly as `deadlineMs` asks (a client without `commandTimeout`, a caller asking for less).
    */
-  private async call<T>(what: string, send: () => Promise<T>): Promise<T> {
-    try {
-      if (this.everReady && this.callLimitMs === undefined) {
-        this.roundTrips += 1;
-        return await send();
+  private call<T>(what: string, send: () => Promise<T>): Promise<T> {
+    if (this.everReady && this.callLimitMs === undefined) {
+      // Connected, and the client bounds each command: straight out, with no async frame of its own (every
+      // callback's round trips pass here).
+      this.roundTrips += 1;
+      try {
+        return send().catch((err: unknown) => {
+          throw storeError(what, err);
+        });
+      } catch (err) {
+        return Promise.reject(storeError(what, err));
       }
+    }
+    return this.callWithinDeadline(what, send);
+  }
+
+  /** {@link call} before the first connection, or with a limit of its own tighter than the client's. */
+  private async callWithinDeadline<T>(what: string, send: () => Promise<T>): Promise<T> {
+    try {
       return await withDeadline(async (signal) => {
         if (!this.everReady) await this.firstReady(signal);
         if (signal.aborted) throw new StoreUnavailableError(`store ${what} gave up before sending`);
@@ -310,8 +323,7 @@ export class RedisStore implements Store {
         return send();
       }, this.callLimitMs ?? this.deadlineMs, what);
     } catch (err) {
-      if (err instanceof StoreUnavailableError) throw err;
-      throw new StoreUnavailableError(`store ${what} failed`, { cause: err });
+      throw storeError(what, err);
     }
   }
 
@@ -378,6 +390,11 @@ let failureCounter = 0;
 function failureMemberPrefix(): string {
   failureCounter = (failureCounter + 1) % 1_000_000;
   return `${String(Date.now()).padStart(15, '0')}${String(failureCounter).padStart(6, '0')}${randomBytes(4).toString('hex')}`;
+}
+
+/** `err` as the store's failure: a StoreUnavailableError as it is, anything else wrapped (cause kept). */
+function storeError(what: string, err: unknown): StoreUnavailableError {
+  return err instanceof StoreUnavailableError ? err : new StoreUnavailableError(`store ${what} failed`, { cause: err });
 }
 
 function unexpected(what: string): StoreUnavailableError {
