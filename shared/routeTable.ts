@@ -22,10 +22,23 @@ export const ROUTE_TABLE: Readonly<Record<string, readonly Route[]>> = {
   ...API_PRODUCT_FUNCTIONS,
 };
 
-/** The function whose routes hold `method` + `path` exactly, or undefined. */
-export function functionFor(method: string, path: string): string | undefined {
-  for (const [name, routes] of Object.entries(ROUTE_TABLE)) {
-    if (routes.some((r) => r.method === method && r.path === path)) return name;
+/** `method \0 path` -> the first function (in table order) whose routes hold it; made at the first lookup. */
+let routeIndex: Map<string, string> | undefined;
+
+function indexOf(): Map<string, string> {
+  if (routeIndex === undefined) {
+    routeIndex = new Map();
+    for (const [name, routes] of Object.entries(ROUTE_TABLE)) {
+      for (const r of routes) {
+        const key = `${r.method}\u0000${r.path}`;
+        if (!routeIndex.has(key)) routeIndex.set(key, name);
+      }
+    }
   }
-  return undefined;
+  return routeIndex;
+}
+
+/** The function whose routes hold `method` + `path` exactly (the first in table order), or undefined. */
+export function functionFor(method: string, path: string): string | undefined {
+  return indexOf().get(`${method}\u0000${path}`);
 }
