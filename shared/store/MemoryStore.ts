@@ -2,6 +2,13 @@
  * Store in one process, for local runs and tests. Same guarantees as RedisStore: each call is atomic
  * (it runs to completion before another starts), records are held as JSON text so no caller can mutate
  * stored state, nonces expire, audit and failure lists are capped, jobs are leased.
+ *
+ * What it holds is bounded, so a long-running `kg serve` under a flood of calls it refuses levels off: the
+ * failure stream at {@link FAILURE_CAP} entries; nonces for their TTL (only calls whose signature verified
+ * reserve one; expired ones are swept once 10 000 are held); records and their audit logs (at most
+ * {@link AUDIT_CAP} lines each) only for instances the marketplace created; and the audit logs of tags that
+ * hold no record (a signed call on an unknown instance is still logged) at {@link MEMORY_UNRECORDED_AUDIT_LINES}
+ * lines in all, the least recently written dropped first. {@link MemoryStore.footprint} counts them.
  * @module
  */
 import {
@@ -13,12 +20,38 @@ import type {
   Versioned,
 } from './Store';
 
+/**
+ * Audit lines a {@link MemoryStore} keeps, across all tags, in the audit logs of tags that hold no record (a
+ * signed call on an instance the marketplace never created): about 7 MB of heap when full, at one line per tag.
+ * RedisStore keeps such logs for the audit TTL, as it keeps every audit log.
+ */
+export const MEMORY_UNRECORDED_AUDIT_LINES = 10_000;
+
 /** Tuning of a {@link MemoryStore}. */
 export interface MemoryStoreOptions {
   /** Clock for nonce expiry (epoch ms). Default `Date.now`. */
   now?: () => number;
   /** How long audit logs, removed records and failures live; default {@link DEFAULT_RETENTION}. */
   retention?: StoreRetention;
+  /** Audit lines kept for tags that hold no record (>= 1); default {@link MEMORY_UNRECORDED_AUDIT_LINES}. */
+  unrecordedAuditLines?: number;
+}
+
+/** How many entries each part of a {@link MemoryStore} holds (see {@link MemoryStore.footprint}). */
+export interface MemoryStoreFootprint {
+  records: number;
+  /** Stored answers, over all records. */
+  answers: number;
+  /** Nonce reservations, expired ones not yet swept included. */
+  nonces: number;
+  auditLogs: number;
+  /** Audit lines over all logs. */
+  auditLines: number;
+  /** Audit lines in the logs of tags that hold no record (at most `unrecordedAuditLines`). */
+  unrecordedAuditLines: number;
+  failures: number;
+  jobs: number;
+  indexMembers: number;
 }
 
 interface HeldRecord {
@@ -55,12 +88,17 @@ export class MemoryStore implements Store {
   /** Audit logs with a TTL: tag -> expiry (epoch ms). */
   private readonly auditExpiry = new Map<string, number>();
   private readonly indexes = new Map<string, Set<string>>();
+  /** Tags whose audit log holds no record, least recently written first -> that log's line count then. */
+  private readonly unrecordedAudits = new Map<string, number>();
+  private unrecordedLines = 0;
+  private readonly unrecordedCap: number;
   private roundTrips = 0;
   private lastSweepAt = 0;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.now = options.now ?? Date.now;
     this.retention = options.retention ?? DEFAULT_RETENTION;
+    this.unrecordedCap = Math.max(1, Math.floor(options.unrecordedAuditLines ?? MEMORY_UNRECORDED_AUDIT_LINES));
   }
 
   async begin<R extends StoredRecord>(instanceId: string, options: BeginOptions<R> = {}): Promise<BeginResult<R>> {
@@ -245,6 +283,22 @@ export class MemoryStore implements Store {
     return { kind: 'memory', roundTrips: this.roundTrips };
   }
 
+  /** Counts what this store holds now (no round trip, nothing changed): for tests and diagnostics. */
+  footprint(): MemoryStoreFootprint {
+    let answers = 0;
+    for (const held of this.records.values()) answers += held.answers?.size ?? 0;
+    let auditLines = 0;
+    for (const lines of this.audits.values()) auditLines += lines.length;
+    let unrecordedAuditLines = 0;
+    for (const tag of this.unrecordedAudits.keys()) if (!this.records.has(tag)) unrecordedAuditLines += this.audits.get(tag)?.length ?? 0;
+    let indexMembers = 0;
+    for (const set of this.indexes.values()) indexMembers += set.size;
+    return {
+      records: this.records.size, answers, nonces: this.nonces.size, auditLogs: this.audits.size, auditLines, unrecordedAuditLines,
+      failures: this.failures.length, jobs: this.jobs.size, indexMembers,
+    };
+  }
+
   async ping(): Promise<void> {
     this.roundTrips += 1;
   }
@@ -268,6 +322,7 @@ export class MemoryStore implements Store {
     if (auditUntil !== undefined && auditUntil <= now) {
       this.audits.delete(tag);
       this.auditExpiry.delete(tag);
+      this.forgetUnrecorded(tag);
     }
   }
 
@@ -286,6 +341,40 @@ export class MemoryStore implements Store {
     const auditTtl = this.retention.auditTtlSeconds;
     if (recordUntil !== undefined) this.auditExpiry.set(instanceId, recordUntil);
     else if (auditTtl > 0) this.auditExpiry.set(instanceId, this.now() + auditTtl * 1000);
+    this.boundUnrecorded(instanceId, lines);
+  }
+
+  /**
+   * Keeps the audit logs of tags that hold no record within {@link unrecordedCap} lines in all: `tag` (just
+   * written) becomes the newest, and the least recently written logs go, whole, until the rest fit (a single
+   * log longer than the cap keeps its newest lines). A tag that holds a record is never counted or dropped here.
+   */
+  private boundUnrecorded(tag: string, lines: string[]): void {
+    if (this.records.has(tag)) {
+      this.forgetUnrecorded(tag);
+      return;
+    }
+    if (lines.length > this.unrecordedCap) lines.length = this.unrecordedCap;
+    this.forgetUnrecorded(tag);
+    this.unrecordedAudits.set(tag, lines.length);
+    this.unrecordedLines += lines.length;
+    for (const oldest of this.unrecordedAudits.keys()) {
+      // `tag` is last and fits alone, so the loop stops before it.
+      if (this.unrecordedLines <= this.unrecordedCap) break;
+      this.forgetUnrecorded(oldest);
+      if (!this.records.has(oldest)) {
+        this.audits.delete(oldest);
+        this.auditExpiry.delete(oldest);
+      }
+    }
+  }
+
+  /** Stops counting `tag`'s audit log among those of tags without a record. */
+  private forgetUnrecorded(tag: string): void {
+    const count = this.unrecordedAudits.get(tag);
+    if (count === undefined) return;
+    this.unrecordedLines -= count;
+    this.unrecordedAudits.delete(tag);
   }
 
   /** Like a Redis sorted set: by due time, ties by id (byte order). */
