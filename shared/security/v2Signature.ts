@@ -5,11 +5,19 @@
  */
 import { canonicalPayload } from './canonicalJson';
 import { hmacSha256Text } from './hmac';
+import { PerKeyMemo } from './perKeyMemo';
 import { verifyHexSignedRequest } from './signedRequestCheck';
 import type { Verification } from './verifyResult';
 
+/**
+ * Per key, `hex(HMAC(AK, payload))` of the last 512 payloads: a retried renewal or a repeated query carries
+ * the same body under a new nonce and timestamp, so its inner HMAC is computed once per warm function (the
+ * outer one, over the nonce and timestamp, never repeats and is always computed).
+ */
+const innerSignatures = new PerKeyMemo((key, payload) => hmacSha256Text(key, payload, 'hex'), 512);
+
 function signPayload(key: string, nonce: string, timestamp: string, payload: string): string {
-  const inner = hmacSha256Text(key, payload, 'hex');
+  const inner = innerSignatures.get(key, payload);
   return hmacSha256Text(key, key + nonce + timestamp + inner, 'hex');
 }
 
