@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { requireSetting } from '../platform/config';
-import { deriveInstanceId as defaultDeriver, type InstanceIdDeriver } from '../lifecycle/instanceId';
+import { rememberingDeriver, type InstanceIdDeriver } from '../lifecycle/instanceId';
 import { createProvisioner } from '../provisioning/createProvisioner';
 import type { Provisioner } from '../provisioning/Provisioner';
 import type { CallbackDeps } from '../callback/spec';
@@ -48,7 +48,7 @@ export function produceDeps(base: CallbackDeps, options: BasicOptions = {}): Pro
     keys,
     v2Responders: keys.map((key) => v2Responder(signV2 ? key : undefined)),
     provisioner: options.provisioner ?? createProvisioner(base.config),
-    deriveInstanceId: options.deriveInstanceId ?? defaultDeriver,
+    deriveInstanceId: options.deriveInstanceId ?? rememberingDeriver(),
     leaseOwner: processLeaseOwner,
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deriveInstanceId } from '../../../shared/lifecycle/instanceId';
+import { deriveInstanceId, rememberingDeriver } from '../../../shared/lifecycle/instanceId';
 
 /** An independent statement of the encoding: u32 big-endian byte length + UTF-8, for each value. */
 function reference(orderId: string, orderLineId: string): string {
@@ -63,5 +63,31 @@ describe('deriveInstanceId', () => {
         return deriveInstanceId(text.slice(0, cutA), text.slice(cutA)) !== deriveInstanceId(text.slice(0, cutB), text.slice(cutB));
       }),
     );
+  });
+});
+
+describe('rememberingDeriver', () => {
+  it('gives the default derivation for every order line, remembered or not, past its bound', () => {
+    const derive = rememberingDeriver();
+    const lines = Array.from({ length: 1500 }, (_, i) => [`CS${i}`, `CS${i}-${i % 3}`] as const);
+    for (let round = 0; round < 2; round++) for (const [o, l] of lines) expect(derive(o, l)).toBe(deriveInstanceId(o, l));
+  });
+
+  it('keeps pairs that join alike apart', () => {
+    const derive = rememberingDeriver();
+    expect(derive('ab', 'c')).toBe(deriveInstanceId('ab', 'c'));
+    expect(derive('a', 'bc')).toBe(deriveInstanceId('a', 'bc'));
+    expect(derive('a', 'bc')).not.toBe(derive('ab', 'c'));
+    expect(derive('1:a', 'b')).toBe(deriveInstanceId('1:a', 'b'));
+    expect(derive('1', ':ab')).toBe(deriveInstanceId('1', ':ab'));
+  });
+});
+
+describe('rememberingDeriver, any pairs', () => {
+  it('agrees with the default derivation, asked in any order and again', () => {
+    const derive = rememberingDeriver();
+    fc.assert(fc.property(fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })), { maxLength: 20 }), (pairs) => {
+      for (const [o, l] of [...pairs, ...pairs.reverse()]) expect(derive(o, l)).toBe(deriveInstanceId(o, l));
+    }), { numRuns: 300 });
   });
 });
