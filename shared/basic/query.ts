@@ -8,9 +8,10 @@ import { transact } from '../callback/transact';
 import type { Outcome } from '../callback/spec';
 import { InvalidParamError } from '../core/errors';
 import { answerQuery, type QueryView } from '../lifecycle/queryInstance';
-import type { Command, InstanceRecord } from '../lifecycle/types';
+import type { Command, DecideEnv, InstanceRecord } from '../lifecycle/types';
 import { instanceTag } from '../store/keys';
-import { auditEntry, decideEnv, materialize, outcomeOf, scopeOf, type BasicCall } from './call';
+import { auditEntry, decideEnv, materialize, outcomeOf, scopeOf, type AnswerScope, type BasicCall, type Materialized } from './call';
+import type { BasicResponder } from './responder';
 import { nonceOf } from './mutation';
 
 /** The queryInstance command. */
@@ -34,6 +35,30 @@ export function runQuery(call: BasicCall, cmd: QueryCommand): Promise<Outcome> {
         await store.enqueueJob(r.instanceId, env.now);
       }
     }
-    return { kind: 'done', result: outcomeOf(materialize(answerQuery(records, cmd.instanceIds, env), scope, null), first) };
+    return { kind: 'done', result: outcomeOf(answerOf(records, cmd.instanceIds, env, scope, current.view === true && rest.length === 0), first) };
   });
+}
+
+/**
+ * Per V2 responder, the answer given for a view (Store.begin `view`): views are shared, frozen objects per
+ * stored text, and a single-id V2 answer depends on nothing else, so a repeated query of an unchanged instance
+ * (a dial test, a buyer's console) is neither decided nor encoded again, and its body is the same string, whose
+ * Body-Sign is then remembered cheaply. V1 answers encrypt with fresh IVs and are always made anew.
+ */
+const answersByView = new WeakMap<BasicResponder, WeakMap<QueryView, Materialized>>();
+
+function answerOf(records: Array<QueryView | null>, ids: string[], env: DecideEnv, scope: AnswerScope, ofView: boolean): Materialized {
+  const record = records[0];
+  if (!ofView || scope.responder.protocol !== 'v2' || !record) return materialize(answerQuery(records, ids, env), scope, null);
+  let answers = answersByView.get(scope.responder);
+  if (answers === undefined) {
+    answers = new WeakMap();
+    answersByView.set(scope.responder, answers);
+  }
+  let answer = answers.get(record);
+  if (answer === undefined) {
+    answer = materialize(answerQuery(records, ids, env), scope, null);
+    answers.set(record, answer);
+  }
+  return answer;
 }

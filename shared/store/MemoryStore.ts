@@ -12,7 +12,7 @@
  * @module
  */
 import {
-  completeAuditText, decodeAnswer, decodeAudit, decodeFailure, decodeRecord, encodeAnswer, encodeAudit, encodeAuditTemplate, encodeFailure, encodeRecord,
+  completeAuditText, decodeAnswer, decodeAudit, decodeFailure, decodeRecord, decodeView, encodeAnswer, encodeAudit, encodeAuditTemplate, encodeFailure, encodeRecord,
 } from './codec';
 import { AUDIT_CAP, DEFAULT_AUDIT_LIMIT, DEFAULT_FAILURE_LIMIT, DEFAULT_RETENTION, FAILURE_CAP, listLimit, nonceTtlSeconds, requireFiniteMs } from './limits';
 import type {
@@ -130,7 +130,7 @@ export class MemoryStore implements Store {
     if (options.view) {
       const now = this.records.get(instanceId);
       if (now?.view !== undefined && now.json !== null && now.view.version === now.version) {
-        return { nonce, claimed, record: decodeRecord<R>(now.view.json), version: now.version };
+        return { nonce, claimed, record: decodeView<R>(now.view.json), version: now.version, view: true };
       }
     }
     return { nonce, claimed, ...this.versioned<R>(instanceId) };

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { StoreUnavailableError } from '../core/errors';
 import {
-  decodeAnswer, decodeAudit, decodeFailure, decodeRecord, decodeVersion, encodeAnswer, encodeAudit, encodeAuditTemplate, encodeFailure, encodeRecord,
+  decodeAnswer, decodeAudit, decodeFailure, decodeRecord, decodeVersion, decodeView, encodeAnswer, encodeAudit, encodeAuditTemplate, encodeFailure, encodeRecord,
 } from './codec';
 import { STORE_DEADLINE_MS } from './connectionOptions';
 import { withDeadline } from './deadline';
@@ -109,7 +109,9 @@ export class RedisStore implements Store {
     if (!Array.isArray(reply) || reply.length < 2) throw unexpected('begin');
     const state: unknown = reply[0];
     if (state !== 'fresh' && state !== 'replayed' && state !== 'none') throw unexpected('begin');
-    const result = toVersioned<R>(reply[2], reply[3]) as BeginResult<R>;
+    const isView = reply[5] === 1;
+    const result = toVersioned<R>(reply[2], reply[3], isView) as BeginResult<R>;
+    if (isView) result.view = true;
     result.nonce = state;
     result.claimed = reply[1] === 1;
     const stored: unknown = reply[4];
@@ -371,12 +373,12 @@ function commandTimeoutOf(client: RedisClient): number | undefined {
   return typeof limit === 'number' && limit > 0 ? limit : undefined;
 }
 
-function toVersioned<R extends StoredRecord>(version: unknown, record: unknown): Versioned<R> {
+function toVersioned<R extends StoredRecord>(version: unknown, record: unknown, isView = false): Versioned<R> {
   const v = decodeVersion(typeof version === 'string' || typeof version === 'number' ? version : null);
   // A removed record keeps its version (see COMMIT's 'del'), so "absent" is not always version 0.
   if (record === null || record === undefined || record === false) return { record: null, version: v };
   if (typeof record !== 'string') throw unexpected('record');
-  return { record: decodeRecord<R>(record), version: v };
+  return { record: isView ? decodeView<R>(record) : decodeRecord<R>(record), version: v };
 }
 
 /** A TTL argument for COMMIT: whole seconds >= 1, or '0' for none. */

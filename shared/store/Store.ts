@@ -126,6 +126,11 @@ export interface BeginResult<R extends StoredRecord = StoredRecord> extends Vers
    * null whatever is stored; `version` is the stored version) and the replay's audit entry was appended.
    */
   answer?: StoredAnswer;
+  /**
+   * True when `record` is the record's view (asked with {@link BeginOptions.view}), not the whole record: then
+   * it is deeply frozen and may be the very object another call got for the same view text.
+   */
+  view?: boolean;
 }
 
 export interface CommitOptions<R extends StoredRecord = StoredRecord> {

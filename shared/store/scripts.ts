@@ -36,7 +36,7 @@ ${AUDIT_RETENTION_LUA(recordKey, logKey, 'auditTtl')}`;
  * audit JSON or '', audit cap, audit TTL (s, '0' = none; see {@link AUDIT_RETENTION_LUA}), answer field or ''
  * (the replay probe), the replay's audit JSON without its resultCode, '1' to read the view.
  * Returns `{nonceState, claimed (0|1), version or nil, record JSON or nil, stored answer or nil}`; with '1',
- * the view's JSON in place of the record's when the view's stamp (`<version>|`) is the record's version.
+ * `{nonceState, claimed, version, view JSON, nil, 1}` when the view's stamp (`<version>|`) is the record's version.
  * A replayed nonce returns before any write; the record is still read so the answer is truthful.
  * A stored answer under the probed field is returned instead of the record, its audit line written with
  * the answer's code spliced in (`{"resultCode":<code>,` + the rest of the template, as codec.ts
@@ -78,7 +78,7 @@ if ARGV[9] == '1' then
   if vp[1] and vp[2] then
     local bar = string.find(vp[2], '|', 1, true)
     if bar and string.sub(vp[2], 1, bar - 1) == vp[1] then
-      return {nonceState, claimed, vp[1], string.sub(vp[2], bar + 1)}
+      return {nonceState, claimed, vp[1], string.sub(vp[2], bar + 1), false, 1}
     end
   end
 end

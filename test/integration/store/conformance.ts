@@ -339,7 +339,10 @@ export function describeStoreConformance(
           began = await store().begin<InstanceRecord>(id, { nonce: 'nv', audit: audit('query'), view: true });
         });
         expect(trips).toBe(1);
-        expect(began).toEqual({ nonce: 'fresh', claimed: false, record: { instanceId: id, status: 'FROZEN' }, version: 2 });
+        expect(began).toEqual({ nonce: 'fresh', claimed: false, record: { instanceId: id, status: 'FROZEN' }, version: 2, view: true });
+        // Shared between readers of the same view text, so frozen: nobody can change what another reads.
+        expect(Object.isFrozen(began?.record)).toBe(true);
+        expect(() => Object.assign(began?.record as object, { status: 'ACTIVE' })).toThrow();
         expect((await store().listAudit(id)).map((e) => e.detail)).toEqual(['query', 'w']);
         // Without the option, and for read, the record is whole.
         expect((await store().begin<InstanceRecord>(id)).record?.history).toHaveLength(1);
@@ -358,7 +361,9 @@ export function describeStoreConformance(
         await withView(id);
         const active = record(id, { status: 'ACTIVE', expireTime: '20300101000000' });
         expect((await store().commit(id, { expectedVersion: 2, record: active, audit: audit('no view') })).ok).toBe(true);
-        expect(await store().begin<InstanceRecord>(id, { view: true })).toEqual({ nonce: 'none', claimed: false, record: active, version: 3 });
+        const whole = await store().begin<InstanceRecord>(id, { view: true });
+        expect(whole).toEqual({ nonce: 'none', claimed: false, record: active, version: 3 });
+        expect(whole.view).toBeUndefined();
       });
 
       it('writes no view on a version conflict, and drops it with the record', async () => {
