@@ -16,9 +16,18 @@ import type { Verification } from './verifyResult';
  */
 const innerSignatures = new PerKeyMemo((key, payload) => hmacSha256Text(key, payload, 'hex'), 512);
 
-function signPayload(key: string, nonce: string, timestamp: string, payload: string): string {
-  const inner = innerSignatures.get(key, payload);
+function signPayload(key: string, nonce: string, timestamp: string, payload: string, repeats = false): string {
+  const inner = repeats ? innerSignatures.get(key, payload) : hmacSha256Text(key, payload, 'hex');
   return hmacSha256Text(key, key + nonce + timestamp + inner, 'hex');
+}
+
+/**
+ * Whether a body may come again byte for byte: every retry of a renewal, upgrade, status change or query
+ * does, while each delivery of a newInstance carries a new `businessId`, so remembering its payload would
+ * only cost a lookup and an eviction.
+ */
+function mayRepeat(json: unknown): boolean {
+  return !(typeof json === 'object' && json !== null && (json as { activity?: unknown }).activity === 'newInstance');
 }
 
 /**
@@ -45,12 +54,13 @@ export function verifyV2Signature(input: {
   windowMs?: number;
 }): Verification {
   const q = input.query;
+  const repeats = mayRepeat(input.json);
   return verifyHexSignedRequest(
     {
       timestamp: q['timestamp'], nonce: q['nonce'], signature: q['signature'],
       body: input.body, json: input.json, keys: input.keys, nowMs: input.nowMs, windowMs: input.windowMs,
     },
     { timestamp: 'timestamp', nonce: 'nonce', signature: 'signature' },
-    (key, payload) => signPayload(key, q['nonce'] ?? '', q['timestamp'] ?? '', payload),
+    (key, payload) => signPayload(key, q['nonce'] ?? '', q['timestamp'] ?? '', payload, repeats),
   );
 }
