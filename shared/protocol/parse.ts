@@ -110,13 +110,22 @@ export function validate<T>(schema: AnySchema, value: unknown): T {
 }
 
 /**
+ * `body` itself when none of its values is null (what the marketplace sends), else a copy without them: the
+ * parse below only reads it.
+ */
+function nullsDropped(body: Record<string, unknown>): Record<string, unknown> {
+  for (const k in body) if (body[k] === null) return withoutNulls(body);
+  return body;
+}
+
+/**
  * Parses a V2 basic-interface body (already decoded JSON) into the request of its `activity`.
  * Top-level `null` values count as absent, as in the request signature's canonical form.
  * @throws InvalidParamError on anything invalid, including an unknown activity.
  */
 export function parseV2Basic(body: unknown): V2BasicRequest {
   if (!isPlainObject(body)) throw new InvalidParamError('body: must be a JSON object');
-  const clean = withoutNulls(body);
+  const clean = nullsDropped(body);
   const activity = activityOf(clean, V2_BASIC_SCHEMAS);
   return fastV2Basic(activity, clean) ?? validate<V2BasicRequest>(V2_BASIC_SCHEMAS[activity], clean);
 }
