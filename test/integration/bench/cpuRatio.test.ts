@@ -67,6 +67,8 @@ describe('measureHttpRatio', () => {
       expect(Object.keys(f.resultCodes)).toEqual(['000000']);
     }
     expect(report.ratio).toBeGreaterThan(0);
+    expect(report.roundRatios).toHaveLength(1);
+    expect(report.roundRatios[0]).toBeCloseTo(report.servers.kgServe.requestsPerSecond / report.servers.reference.requestsPerSecond, 2);
     expect(report.target.minRatio).toBe(0.8);
   }, 60_000);
 });
