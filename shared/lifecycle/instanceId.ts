@@ -3,7 +3,7 @@
  * function instance, before the store is touched (docs/design.md §4).
  * @module
  */
-import { setBounded } from '../core/boundedMap';
+import { rememberingPerKey } from '../core/boundedMap';
 import { sha256Hex } from '../security/sha256';
 
 /** Turns an order line into an instanceId. A merchant may plug in another one (same inputs, same output). */
@@ -35,24 +35,12 @@ function lengthPrefixedPair(first: string, second: string): Buffer {
 export const deriveInstanceId: InstanceIdDeriver = (orderId, orderLineId) =>
   sha256Hex(lengthPrefixedPair(orderId, orderLineId)).slice(0, INSTANCE_ID_LENGTH);
 
-/** Order lines whose derived id {@link rememberingDeriver} keeps. */
-const REMEMBERED_ORDER_LINES = 1024;
-
 /**
- * The default deriver with the ids of the last 1,024 order lines remembered: the marketplace retries a
- * newInstance (same order line, new businessId) until it gets an answer, and each retry derives the same id.
- * One per warm function; only for the default deriver, which is pure (a merchant's own is called every time).
+ * The default deriver with the ids of recent order lines remembered (up to 16 lines for each of the last
+ * 1,024 orders): the marketplace retries a newInstance (same order line, new businessId) until it gets an
+ * answer, and each retry derives the same id. One per warm function; only for the default deriver, which is
+ * pure (a merchant's own is called every time).
  */
 export function rememberingDeriver(): InstanceIdDeriver {
-  const ids = new Map<string, string>();
-  return (orderId, orderLineId) => {
-    // The length first keeps ("ab", "c") and ("a", "bc") apart, as the derivation itself does.
-    const line = `${orderId.length}:${orderId}${orderLineId}`;
-    let id = ids.get(line);
-    if (id === undefined) {
-      id = deriveInstanceId(orderId, orderLineId);
-      setBounded(ids, line, id, REMEMBERED_ORDER_LINES);
-    }
-    return id;
-  };
+  return rememberingPerKey(deriveInstanceId, 16, 1024);
 }

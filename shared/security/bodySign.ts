@@ -4,7 +4,7 @@
  * @module
  */
 import { hmacSha256Text } from './hmac';
-import { PerKeyMemo } from './perKeyMemo';
+import { rememberingPerKey } from '../core/boundedMap';
 
 /** The header name; the marketplace reads it case-sensitively, so write exactly this. */
 export const BODY_SIGN_HEADER = 'Body-Sign';
@@ -20,14 +20,14 @@ export function bodySignature(key: string, bodyBytes: string | Buffer): string {
  * each distinct body once. Bodies may hold access details in clear (a query answer), which this process holds
  * anyway while it answers; nothing here leaves the process.
  */
-const signedBodies = new PerKeyMemo((key, body) => headerOf(bodySignature(key, body)), 512);
+const signedHeader = rememberingPerKey((key, body) => headerOf(bodySignature(key, body)), 512);
 
 /**
  * The `Body-Sign` header value. Sources differ on a space after `signature=`; the quotes are what the
  * marketplace parses, and the 2025 FAQ writes no space, so neither do we.
  */
 export function bodySignHeader(key: string, body: string | Buffer): string {
-  return typeof body === 'string' ? signedBodies.get(key, body) : headerOf(bodySignature(key, body));
+  return typeof body === 'string' ? signedHeader(key, body) : headerOf(bodySignature(key, body));
 }
 
 function headerOf(signature: string): string {

@@ -5,7 +5,7 @@
  * @module
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { setBounded } from '../core/boundedMap';
+import { remembering } from '../core/boundedMap';
 import { ConfigError } from '../core/errors';
 
 const PREFIX = 'gcm1';
@@ -116,25 +116,18 @@ const OPENED_CACHE_MAX = 1024;
 export function createSealer(keys: readonly Buffer[]): Sealer {
   const [newest] = keys;
   if (!newest) throw new RangeError('a sealer needs at least one data key');
-  const opened = new Map<string, string>();
   return {
     seal: (plaintext) => sealSecret(newest, plaintext),
-    open: (sealed) => {
-      const known = opened.get(sealed);
-      if (known !== undefined) return known;
+    open: remembering((sealed: string) => {
       let last: unknown;
       for (const key of keys) {
-        let plain: string;
         try {
-          plain = openSecret(key, sealed);
+          return openSecret(key, sealed);
         } catch (err) {
           last = err;
-          continue;
         }
-        setBounded(opened, sealed, plain, OPENED_CACHE_MAX);
-        return plain;
       }
       throw last;
-    },
+    }, OPENED_CACHE_MAX),
   };
 }

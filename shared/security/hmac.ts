@@ -3,6 +3,7 @@
  * @module
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { remembering } from '../core/boundedMap';
 import { oneShotHash as oneShot } from './sha256';
 
 /** SHA-256's block size (bytes): HMAC pads its key to this. */
@@ -19,29 +20,21 @@ interface Pads {
   outer: Buffer;
 }
 
-/** Pads per key. Keys are the few configured secrets; the bound only guards against misuse. */
-const padsByKey = new Map<string, Pads | null>();
-const MAX_CACHED_KEYS = 64;
-
-/** The pads of `key`, or null where the fast path does not apply (a non-ASCII key, or one over a block). */
-function padsOf(key: string): Pads | null {
-  let pads = padsByKey.get(key);
-  if (pads !== undefined) return pads;
-  pads = null;
-  if (key.length <= BLOCK && /^[\x00-\x7f]*$/.test(key)) {
-    let ipad = '';
-    const outer = Buffer.alloc(BLOCK + 32);
-    for (let i = 0; i < BLOCK; i++) {
-      const byte = i < key.length ? key.charCodeAt(i) : 0;
-      ipad += String.fromCharCode(byte ^ 0x36);
-      outer[i] = byte ^ 0x5c;
-    }
-    pads = { ipad, outer };
+/**
+ * The pads of `key`, or null where the fast path does not apply (a non-ASCII key, or one over a block). Per
+ * key, remembered: keys are the few configured secrets; the bound only guards against misuse.
+ */
+const padsOf = remembering((key: string): Pads | null => {
+  if (key.length > BLOCK || !/^[\x00-\x7f]*$/.test(key)) return null;
+  let ipad = '';
+  const outer = Buffer.alloc(BLOCK + 32);
+  for (let i = 0; i < BLOCK; i++) {
+    const byte = i < key.length ? key.charCodeAt(i) : 0;
+    ipad += String.fromCharCode(byte ^ 0x36);
+    outer[i] = byte ^ 0x5c;
   }
-  if (padsByKey.size >= MAX_CACHED_KEYS) padsByKey.clear();
-  padsByKey.set(key, pads);
-  return pads;
-}
+  return { ipad, outer };
+}, 64);
 
 /**
  * HMAC-SHA256 (RFC 2104) of a text message under a text key, computed as `H(opad || H(ipad || msg))` with

@@ -3,9 +3,9 @@
  * `hex(HMAC(AK, AK + nonce + timestamp + hex(HMAC(AK, RequestPayload))))`.
  * @module
  */
+import { rememberingPerKey } from '../core/boundedMap';
 import { canonicalPayload } from './canonicalJson';
 import { hmacSha256Text } from './hmac';
-import { PerKeyMemo } from './perKeyMemo';
 import { verifyHexSignedRequest } from './signedRequestCheck';
 import type { Verification } from './verifyResult';
 
@@ -14,10 +14,10 @@ import type { Verification } from './verifyResult';
  * the same body under a new nonce and timestamp, so its inner HMAC is computed once per warm function (the
  * outer one, over the nonce and timestamp, never repeats and is always computed).
  */
-const innerSignatures = new PerKeyMemo((key, payload) => hmacSha256Text(key, payload, 'hex'), 512);
+const innerSignature = rememberingPerKey((key, payload) => hmacSha256Text(key, payload, 'hex'), 512);
 
 function signPayload(key: string, nonce: string, timestamp: string, payload: string, repeats = false): string {
-  const inner = repeats ? innerSignatures.get(key, payload) : hmacSha256Text(key, payload, 'hex');
+  const inner = repeats ? innerSignature(key, payload) : hmacSha256Text(key, payload, 'hex');
   return hmacSha256Text(key, key + nonce + timestamp + inner, 'hex');
 }
 

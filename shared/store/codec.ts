@@ -3,7 +3,7 @@
  * never mutate stored state through a reference they were given.
  * @module
  */
-import { setBounded } from '../core/boundedMap';
+import { remembering } from '../core/boundedMap';
 import { StoreUnavailableError } from '../core/errors';
 import { parseJsonOrUndefined } from '../core/json';
 import type { AuditEntry, FailureEntry, StoredAnswer, StoredRecord } from './Store';
@@ -22,23 +22,16 @@ export function decodeRecord<R extends StoredRecord>(text: string): R {
   return parsed as R;
 }
 
-/** Views a store remembers decoded (see {@link decodeView}). */
-const DECODED_VIEWS_MAX = 512;
-const decodedViews = new Map<string, object>();
-
 /**
  * A record's view text -> the view, deeply frozen and shared: the last 512 texts decoded are remembered, so
  * a repeated query of an unchanged instance is not parsed again (and its answer can be remembered by the view
  * object, basic/query.ts). Frozen, so no caller can change what another reads.
  */
 export function decodeView<R extends StoredRecord>(text: string): R {
-  let view = decodedViews.get(text);
-  if (view === undefined) {
-    view = deepFreeze(decodeRecord<R>(text));
-    setBounded(decodedViews, text, view, DECODED_VIEWS_MAX);
-  }
-  return view as R;
+  return decodeFrozenView(text) as R;
 }
+
+const decodeFrozenView = remembering((text: string): object => deepFreeze(decodeRecord(text)), 512);
 
 function deepFreeze<T extends object>(value: T): T {
   for (const v of Object.values(value)) if (typeof v === 'object' && v !== null) deepFreeze(v as object);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { setBounded } from '../../../shared/core/boundedMap';
+import { remembering, setBounded } from '../../../shared/core/boundedMap';
 
 describe('setBounded', () => {
   it('keeps at most max entries, dropping the oldest first', () => {
@@ -12,5 +12,20 @@ describe('setBounded', () => {
     const map = new Map([['a', 1], ['b', 2]]);
     setBounded(map, 'a', 10, 2);
     expect([...map.entries()]).toEqual([['a', 10], ['b', 2]]);
+  });
+});
+
+describe('remembering', () => {
+  it('computes an argument once while it is remembered, again once it was dropped, and keeps nothing from a throw', () => {
+    const calls: string[] = [];
+    const twice = remembering((k: string) => {
+      calls.push(k);
+      if (k === 'bad') throw new Error('no');
+      return k + k;
+    }, 2);
+    expect([twice('a'), twice('a'), twice('b'), twice('c'), twice('a')]).toEqual(['aa', 'aa', 'bb', 'cc', 'aa']);
+    expect(() => twice('bad')).toThrow('no');
+    expect(() => twice('bad')).toThrow('no');
+    expect(calls).toEqual(['a', 'b', 'c', 'a', 'bad', 'bad']);
   });
 });
