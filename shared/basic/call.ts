@@ -74,10 +74,17 @@ export function materialize(answer: Answer, scope: AnswerScope, before: Instance
   }
   if (answer.next !== undefined) {
     const write = recordWrite(before, answer.next, deps.clock(), fresh, (held) => storedAnswer(held, scope));
-    // The record's view goes with it, so a query reads that instead of the whole record (Store `view`).
-    out.write = Object.assign(write, { view: JSON.stringify(queryView(write.next)) });
+    out.write = Object.assign(write, { view: recordView(write.next) });
   }
   return out;
+}
+
+/**
+ * The view text kept beside `record` by every write of it, so a query reads that instead of the whole record
+ * (Store `view`).
+ */
+export function recordView(record: InstanceRecord): string {
+  return JSON.stringify(queryView(record));
 }
 
 /** A fresh answer (`answer.response` is a model) as it is stored for this scope. */

@@ -10,11 +10,10 @@
 import { transact } from '../callback/transact';
 import { loggableMessage } from '../core/errors';
 import { decideTakeover } from '../lifecycle/newInstance';
-import { queryView } from '../lifecycle/queryInstance';
 import type { InstanceRecord } from '../lifecycle/types';
 import { instanceTag } from '../store/keys';
 import type { AnswerScope } from './call';
-import { decideEnv } from './call';
+import { decideEnv, recordView } from './call';
 import type { ProduceDeps } from './deps';
 import { provisionInstance } from './provisionInstance';
 import { basicResponder } from './responder';
@@ -115,7 +114,7 @@ async function finishJob(deps: ProduceDeps, instanceId: string, budgetMs: number
     return {
       kind: 'commit',
       next: decision.next,
-      view: JSON.stringify(queryView(decision.next)),
+      view: recordView(decision.next),
       audit: { at: env.now, activity: 'provision', resultCode: 'takeover', requestId: 'provision-worker', orderId: record.orderId },
       result: async (version) => (await provisionInstance(scope, decision.next, version, budgetMs)).resultCode,
     };
