@@ -40,25 +40,20 @@ export function runQuery(call: BasicCall, cmd: QueryCommand): Promise<Outcome> {
 }
 
 /**
- * Per V2 responder, the answer given for a view (Store.begin `view`): views are shared, frozen objects per
- * stored text, and a single-id V2 answer depends on nothing else, so a repeated query of an unchanged instance
- * (a dial test, a buyer's console) is neither decided nor encoded again, and its body is the same string, whose
- * Body-Sign is then remembered cheaply. V1 answers encrypt with fresh IVs and are always made anew.
+ * The V2 answer last given for a view (Store.begin `view`), with the responder that made it: views are shared,
+ * frozen objects per stored text, and a single-id V2 answer depends on nothing else, so a repeated query of an
+ * unchanged instance (a dial test, a buyer's console) is neither decided nor encoded again, and its body is the
+ * same string, whose Body-Sign is then remembered cheaply. A query verified by another key of the ring gets
+ * its own. V1 answers encrypt with fresh IVs and are always made anew.
  */
-const answersByView = new WeakMap<BasicResponder, WeakMap<QueryView, Materialized>>();
+const answersByView = new WeakMap<QueryView, { responder: BasicResponder; answer: Materialized }>();
 
 function answerOf(records: Array<QueryView | null>, ids: string[], env: DecideEnv, scope: AnswerScope, ofView: boolean): Materialized {
   const record = records[0];
   if (!ofView || scope.responder.protocol !== 'v2' || !record) return materialize(answerQuery(records, ids, env), scope, null);
-  let answers = answersByView.get(scope.responder);
-  if (answers === undefined) {
-    answers = new WeakMap();
-    answersByView.set(scope.responder, answers);
-  }
-  let answer = answers.get(record);
-  if (answer === undefined) {
-    answer = materialize(answerQuery(records, ids, env), scope, null);
-    answers.set(record, answer);
-  }
+  const given = answersByView.get(record);
+  if (given !== undefined && given.responder === scope.responder) return given.answer;
+  const answer = materialize(answerQuery(records, ids, env), scope, null);
+  answersByView.set(record, { responder: scope.responder, answer });
   return answer;
 }
