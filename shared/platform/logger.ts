@@ -46,10 +46,25 @@ export interface Logger {
 export class LineShape<K extends string> {
   private readonly prefixes: string[];
   private readonly secret: boolean[];
+  /** Per logger's bound fields (see {@link boundMembers}): worked out once, not on every line. */
+  private readonly bound = new WeakMap<Record<string, unknown>, string | null>();
 
   constructor(readonly keys: readonly K[]) {
     this.prefixes = keys.map((k) => `,${JSON.stringify(k)}:`);
     this.secret = keys.map((k) => SECRET_KEY.test(k));
+  }
+
+  /**
+   * A logger's bound fields as JSON members, each after a comma ('' for none), or null when one of them is a
+   * key of this shape (then the generic line puts the line's value in the bound field's place).
+   */
+  boundMembers(base: Record<string, unknown>): string | null {
+    let members = this.bound.get(base);
+    if (members === undefined) {
+      members = this.keys.some((k) => k in base) ? null : membersOf(base);
+      this.bound.set(base, members);
+    }
+    return members;
   }
 
   /**
@@ -93,8 +108,13 @@ function copyRedacted(out: Record<string, unknown>, fields: Record<string, unkno
   }
 }
 
-/** Bound fields -> their JSON members: a handler binds the same object to every invocation's logger. */
-const baseMembersOf = new WeakMap<Record<string, unknown>, string>();
+/** `fields`, redacted, as JSON members each after a comma ('' for none). */
+function membersOf(fields: Record<string, unknown>): string {
+  const out: Record<string, unknown> = {};
+  copyRedacted(out, fields);
+  const json = JSON.stringify(out);
+  return json.length > 2 ? `,${json.slice(1, -1)}` : '';
+}
 
 /**
  * A logger writing JSON lines to `sink`. A class, so that making one per invocation is one allocation:
@@ -127,11 +147,9 @@ class JsonLogger implements Logger {
     if (RANK.info < this.rank) return;
     let line: string;
     try {
-      let overlaps = false;
-      for (const k of shape.keys) if (k in this.base) overlaps = true;
-      // A key of the shape among the bound fields takes the bound field's place: the generic way does that.
-      if (overlaps) return this.write('info', event, fields);
-      line = `{"level":"info","event":${JSON.stringify(event)}${this.baseMembers()}${shape.members(fields)}}`;
+      const bound = shape.boundMembers(this.base);
+      if (bound === null) return this.write('info', event, fields);
+      line = `{"level":"info","event":${JSON.stringify(event)}${bound}${shape.members(fields)}}`;
     } catch {
       line = JSON.stringify({ level: 'info', event, logError: 'fields could not be serialised' });
     }
@@ -140,19 +158,6 @@ class JsonLogger implements Logger {
 
   with(fields: Record<string, unknown>): Logger {
     return new JsonLogger(this.sink, this.level, { ...this.base, ...fields });
-  }
-
-  /** The bound fields as JSON members, each after a comma ('' for none); the same for every line. */
-  private baseMembers(): string {
-    let members = baseMembersOf.get(this.base);
-    if (members === undefined) {
-      const out: Record<string, unknown> = {};
-      copyRedacted(out, this.base);
-      const json = JSON.stringify(out);
-      members = json.length > 2 ? `,${json.slice(1, -1)}` : '';
-      baseMembersOf.set(this.base, members);
-    }
-    return members;
   }
 
   private write(lvl: LogLevel, event: string, fields: Record<string, unknown> | undefined): void {
