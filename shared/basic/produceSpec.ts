@@ -50,7 +50,9 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
       // The body is read once: the signature check and parse share this JSON.parse.
       const body = req.body.toString('utf8');
       const json = parseJsonOrUndefined(body);
-      const verdict = verifyV2Signature({ body, json, query: req.query, keys: deps.keys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS });
+      const verdict = verifyV2Signature({
+        body, json, query: req.query, keys: deps.keys, nowMs: deps.clock(), windowMs: deps.config.KG_CLOCK_SKEW_MS, rememberPayload: mayRepeat(json),
+      });
       return acceptedV2(verdict, deps.keys, (_key, index) => v2ResponderOf(deps, index), req.query.nonce, json);
     },
     parse: (req, verified) => {
@@ -64,6 +66,15 @@ export function produceSpec(options: BasicOptions = {}): CallbackSpec<ProduceDep
     run: (call) => run(call as BasicCall),
     peek: (req, deps) => peekBasicRequest(req, isV1Request(req), deps.deriveInstanceId),
   };
+}
+
+/**
+ * Whether a V2 body may come again byte for byte: every retry of a renewal, upgrade, status change or query
+ * does, while each delivery of a newInstance carries a new `businessId`, so remembering its payload would only
+ * cost a lookup and an eviction.
+ */
+function mayRepeat(json: unknown): boolean {
+  return !(typeof json === 'object' && json !== null && (json as { activity?: unknown }).activity === 'newInstance');
 }
 
 /** The V2 responder of key `index` of the ring (the ring is never empty: KG_ACCESS_KEY is required). */

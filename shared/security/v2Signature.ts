@@ -16,18 +16,9 @@ import type { Verification } from './verifyResult';
  */
 const innerSignature = rememberingPerKey((key, payload) => hmacSha256Text(key, payload, 'hex'), 512);
 
-function signPayload(key: string, nonce: string, timestamp: string, payload: string, repeats = false): string {
-  const inner = repeats ? innerSignature(key, payload) : hmacSha256Text(key, payload, 'hex');
+function signPayload(key: string, nonce: string, timestamp: string, payload: string, remember = false): string {
+  const inner = remember ? innerSignature(key, payload) : hmacSha256Text(key, payload, 'hex');
   return hmacSha256Text(key, key + nonce + timestamp + inner, 'hex');
-}
-
-/**
- * Whether a body may come again byte for byte: every retry of a renewal, upgrade, status change or query
- * does, while each delivery of a newInstance carries a new `businessId`, so remembering its payload would
- * only cost a lookup and an eviction.
- */
-function mayRepeat(json: unknown): boolean {
-  return !(typeof json === 'object' && json !== null && (json as { activity?: unknown }).activity === 'newInstance');
 }
 
 /**
@@ -44,6 +35,8 @@ export function signV2(input: { key: string; nonce: string; timestamp: string; b
  * @param input.query the URL query (decoded once), holding `signature`, `timestamp` and `nonce`.
  * @param input.nowMs current time (ms since the epoch); `windowMs` the allowed distance (ms, default 60 000).
  * @param input.json `JSON.parse(body)` when the caller has it already (it reuses it to parse the request).
+ * @param input.rememberPayload whether the body may come again byte for byte (a retry): its inner HMAC is then
+ * remembered (see innerSignature).
  */
 export function verifyV2Signature(input: {
   body: string;
@@ -52,15 +45,16 @@ export function verifyV2Signature(input: {
   keys: readonly string[];
   nowMs: number;
   windowMs?: number;
+  rememberPayload?: boolean;
 }): Verification {
   const q = input.query;
-  const repeats = mayRepeat(input.json);
+  const remember = input.rememberPayload === true;
   return verifyHexSignedRequest(
     {
       timestamp: q['timestamp'], nonce: q['nonce'], signature: q['signature'],
       body: input.body, json: input.json, keys: input.keys, nowMs: input.nowMs, windowMs: input.windowMs,
     },
     { timestamp: 'timestamp', nonce: 'nonce', signature: 'signature' },
-    (key, payload) => signPayload(key, q['nonce'] ?? '', q['timestamp'] ?? '', payload, repeats),
+    (key, payload) => signPayload(key, q['nonce'] ?? '', q['timestamp'] ?? '', payload, remember),
   );
 }
