@@ -141,6 +141,6 @@ export function compareAndSet<R extends StoredRecord>(store: Store, tag: string,
   if (step.ttlSeconds !== undefined) options.ttlSeconds = step.ttlSeconds;
   if (step.answers !== undefined) options.answers = step.answers;
   if (step.forget !== undefined && step.forget.length > 0) options.forget = step.forget;
-  if (step.view !== undefined && step.next) options.view = step.view;
+  if (step.view !== undefined) options.view = step.view;
   return store.commit<R>(tag, options);
 }
