@@ -1,35 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { rememberingPerKey } from '../../../shared/core/boundedMap';
 import { signV2, verifyV2Signature } from '../../../shared/security/v2Signature';
 import { tryVerify } from '../../../shared/security/verifyResult';
 import { opensslV2 } from './independent';
-
-describe('rememberingPerKey', () => {
-  it('gives what compute gives, per key, and computes a remembered message once', () => {
-    const calls: string[] = [];
-    const memo = rememberingPerKey((key, message) => {
-      calls.push(`${key}/${message}`);
-      return `${key}:${message}`;
-    }, 3, 2);
-    expect([memo('a', 'x'), memo('a', 'x'), memo('b', 'x'), memo('b', 'x')]).toEqual(['a:x', 'a:x', 'b:x', 'b:x']);
-    expect(calls).toEqual(['a/x', 'b/x']);
-  });
-
-  it('keeps at most its bound of messages and keys, the oldest forgotten first, and stays right past it', () => {
-    const calls: string[] = [];
-    const memo = rememberingPerKey((key, message) => {
-      calls.push(`${key}/${message}`);
-      return `${key}:${message}`;
-    }, 3, 2);
-    for (const m of ['1', '2', '3', '4']) memo('a', m);
-    expect(memo('a', '1')).toBe('a:1'); // forgotten: computed again
-    expect(memo('a', '4')).toBe('a:4'); // remembered
-    memo('b', '1');
-    memo('c', '1'); // a third key: a's results are forgotten
-    expect(memo('a', '4')).toBe('a:4');
-    expect(calls).toEqual(['a/1', 'a/2', 'a/3', 'a/4', 'a/1', 'b/1', 'c/1', 'a/4']);
-  });
-});
 
 describe('verifyV2Signature with its inner HMAC remembered', () => {
   const NOW = 1_700_000_000_000;
