@@ -2,9 +2,15 @@
  * Requests per second over HTTP, side by side on one redis-server (issue 15): a null node:http handler,
  * the reference handler behind node:http, and `kg serve` (the local server running the deployed
  * handlers), each driven by the project's load generator with the retry mix (newInstance retry,
- * queryInstance, refreshInstance retry in turn, each call signed just before it is sent), in rounds whose
- * order rotates, after an unmeasured warm-up of each. The generator runs in this process too, so its CPU is in
- * every figure.
+ * queryInstance, refreshInstance retry in turn, each call signed just before it is sent), after an
+ * unmeasured warm-up of each. The generator runs in this process too, so its CPU is in every figure.
+ *
+ * The reference and kg serve are compared in pairs of back-to-back slices of about a second, in alternating
+ * order (A B B A ...), as the CPU bench alternates its chunks: this machine's speed drifts by 10 % and more
+ * within a minute, and two 5 s runs far apart measure that drift as much as the servers. The headline ratio is
+ * the median of the pairs' ratios; each round's ratio (its slices summed) and the ratio of the servers' median
+ * rates are reported beside it. Each round gives each of the two the same time, `durationMs`; the null handler
+ * runs once per round, for scale.
  * Figures are reported, never asserted.
  * @module
  */
@@ -17,7 +23,7 @@ import { connectReady } from './redisProcess';
 import { createReferenceHandler } from './referenceHandler';
 import { startReferenceServer } from './referenceServer';
 import { createBenchInstances, RETRY_ACTIVITIES, seedReference, signedRetryCall, type RetryActivity } from './retryMix';
-import { median, round } from './stats';
+import { median, percentile, round } from './stats';
 
 /** The issue's target: `kg serve` at least this share of the reference's requests per second. */
 export const HTTP_RATIO_TARGET = { minRatio: 0.8 } as const;
@@ -60,21 +66,36 @@ export interface HttpRatioReport {
   rounds: number;
   mix: RetryActivity[];
   servers: Record<HttpServerName, HttpServerFigure>;
-  /** kg serve rps / reference rps (medians). */
+  /** The headline: median over the slice pairs of kg serve rps / reference rps. */
   ratio: number;
-  /** The same ratio per round (the two servers of a round run within seconds of each other), in round order. */
+  /** kg serve rps / reference rps of each pair of back-to-back slices, in the order run. */
+  pairRatios: number[];
+  /** The same ratio per round, each server's slices of the round summed, in round order. */
   roundRatios: number[];
+  /** kg serve rps / reference rps, each the median over rounds (the headline before slices were paired). */
+  ratioOfMedians: number;
   target: { minRatio: number; within: boolean };
 }
 
 /** Seconds each server is driven, unmeasured, before the rounds: every handler JIT-compiled and its pools warm. */
 const WARM_UP_MS = 2_000;
 
-function figureOf(runs: CallLoadResult[]): HttpServerFigure {
+/** Length of one slice of a pair (ms): long enough for thousands of calls, short enough that the machine holds still. */
+const SLICE_MS = 1_000;
+
+/** One server's runs of one round (its slices, or one run), summed: the round's rate. */
+function roundRate(runs: readonly CallLoadResult[]): number {
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  const ms = runs.reduce((n, r) => n + r.durationMs, 0);
+  return ms > 0 ? (requests * 1000) / ms : 0;
+}
+
+function figureOf(rounds: CallLoadResult[][]): HttpServerFigure {
+  const runs = rounds.flat();
   const resultCodes: Record<string, number> = {};
   for (const r of runs) for (const [code, n] of Object.entries(r.resultCodes)) resultCodes[code] = (resultCodes[code] ?? 0) + n;
   return {
-    requestsPerSecond: round(median(runs.map((r) => r.requestsPerSecond)), 0),
+    requestsPerSecond: round(median(rounds.map(roundRate)), 0),
     p50Ms: round(median(runs.map((r) => r.p50Ms)), 2),
     p99Ms: round(median(runs.map((r) => r.p99Ms)), 2),
     cpuUsPerRequest: round(median(runs.map((r) => r.cpuUsPerRequest)), 1),
@@ -111,22 +132,35 @@ export async function measureHttpRatio(options: HttpRatioOptions): Promise<HttpR
       const n = seq++;
       return signedRetryCall(key, RETRY_ACTIVITIES[n % RETRY_ACTIVITIES.length]!, instances[Math.floor(n / RETRY_ACTIVITIES.length) % instances.length]!);
     };
-    const runs: Record<HttpServerName, CallLoadResult[]> = { nullHandler: [], reference: [], kgServe: [] };
+    // Per server, per round, its runs (slices for the two compared, one run for the null handler).
+    const runs: Record<HttpServerName, CallLoadResult[][]> = { nullHandler: [], reference: [], kgServe: [] };
+    const pairRatios: number[] = [];
+    const drive = (name: HttpServerName, durationMs: number) => runCallLoad({ url: urls[name], concurrency: connections, durationMs, next });
     // kg serve has only answered the set-up calls so far: a first round would otherwise measure it half-compiled.
-    for (const name of SERVERS) await runCallLoad({ url: urls[name], concurrency: connections, durationMs: Math.min(WARM_UP_MS, options.durationMs), next });
+    for (const name of SERVERS) await drive(name, Math.min(WARM_UP_MS, options.durationMs));
+    const slices = Math.max(1, Math.round(options.durationMs / SLICE_MS));
+    const sliceMs = options.durationMs / slices;
     for (let r = 0; r < rounds; r++) {
-      const order = SERVERS.map((_, i) => SERVERS[(i + r) % SERVERS.length]!);
-      for (const name of order) {
-        const result = await runCallLoad({ url: urls[name], concurrency: connections, durationMs: options.durationMs, next });
-        runs[name].push(result);
-        log(`round ${r + 1}/${rounds} ${name.padEnd(11)} ${String(result.requestsPerSecond).padStart(7)} req/s`);
+      const nullRun = await drive('nullHandler', options.durationMs);
+      runs.nullHandler.push([nullRun]);
+      log(`round ${r + 1}/${rounds} ${'nullHandler'.padEnd(11)} ${String(nullRun.requestsPerSecond).padStart(7)} req/s`);
+      const ofRound: Record<'reference' | 'kgServe', CallLoadResult[]> = { reference: [], kgServe: [] };
+      for (let i = 0; i < slices; i++) {
+        const pair: Array<'reference' | 'kgServe'> = (r * slices + i) % 2 === 0 ? ['reference', 'kgServe'] : ['kgServe', 'reference'];
+        for (const name of pair) ofRound[name].push(await drive(name, sliceMs));
+        pairRatios.push(round(ofRound.kgServe[i]!.requestsPerSecond / Math.max(1, ofRound.reference[i]!.requestsPerSecond), 3));
       }
+      runs.reference.push(ofRound.reference);
+      runs.kgServe.push(ofRound.kgServe);
+      const [ref, kg] = [roundRate(ofRound.reference), roundRate(ofRound.kgServe)];
+      log(`round ${r + 1}/${rounds} reference ${Math.round(ref)} req/s, kg serve ${Math.round(kg)} req/s over ${slices} paired slices; pair ratios ${pairRatios.slice(-slices).map((x) => x.toFixed(2)).join(' ')}`);
     }
     const servers = { nullHandler: figureOf(runs.nullHandler), reference: figureOf(runs.reference), kgServe: figureOf(runs.kgServe) };
-    const ratio = round(servers.kgServe.requestsPerSecond / Math.max(1, servers.reference.requestsPerSecond), 3);
-    const roundRatios = runs.kgServe.map((k, i) => round(k.requestsPerSecond / Math.max(1, runs.reference[i]?.requestsPerSecond ?? 0), 3));
+    const ratio = round(median(pairRatios), 3);
+    const roundRatios = runs.kgServe.map((k, i) => round(roundRate(k) / Math.max(1, roundRate(runs.reference[i] ?? [])), 3));
+    const ratioOfMedians = round(servers.kgServe.requestsPerSecond / Math.max(1, servers.reference.requestsPerSecond), 3);
     return {
-      connections, durationMs: options.durationMs, rounds, mix: [...RETRY_ACTIVITIES], servers, ratio, roundRatios,
+      connections, durationMs: options.durationMs, rounds, mix: [...RETRY_ACTIVITIES], servers, ratio, pairRatios, roundRatios, ratioOfMedians,
       target: { minRatio: HTTP_RATIO_TARGET.minRatio, within: ratio >= HTTP_RATIO_TARGET.minRatio },
     };
   } finally {
@@ -142,6 +176,12 @@ export function httpRatioLines(report: HttpRatioReport): string[] {
     const f = report.servers[name];
     lines.push(`${labels[name].padEnd(13)} ${String(f.requestsPerSecond).padStart(7)} req/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms  cpu ${f.cpuUsPerRequest} µs/req (generator included)  codes ${JSON.stringify(f.resultCodes)}`);
   }
-  lines.push(`kg serve / reference: ${report.ratio.toFixed(2)}  rounds ${report.roundRatios.map((x) => x.toFixed(2)).join(' ')}  (target >= ${report.target.minRatio} ${report.target.within ? 'within' : 'UNDER'})`);
+  const q = quartiles(report.pairRatios);
+  lines.push(`kg serve / reference: ${report.ratio.toFixed(2)} (median of ${report.pairRatios.length} paired slices, quartiles ${q[0].toFixed(2)} ${q[1].toFixed(2)})  rounds ${report.roundRatios.map((x) => x.toFixed(2)).join(' ')}  ratio of medians ${report.ratioOfMedians.toFixed(2)}  (target >= ${report.target.minRatio} ${report.target.within ? 'within' : 'UNDER'})`);
   return lines;
+}
+
+/** The lower and upper quartiles of `xs`. */
+function quartiles(xs: readonly number[]): [number, number] {
+  return [percentile([...xs], 25), percentile([...xs], 75)];
 }

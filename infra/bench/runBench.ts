@@ -105,7 +105,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         for (const line of cpuRatioLines(report.cpuRatio)) o.log(line);
       }
       if (!o.skip.http) {
-        o.log(`== requests per second over HTTP, retry mix, 32 connections, ${o.durationMs / 1000} s per run, ${ratio.rounds} round(s) in rotated order, medians; target: kg serve >= ${HTTP_RATIO_TARGET.minRatio}x reference`);
+        o.log(`== requests per second over HTTP, retry mix, 32 connections, ${o.durationMs / 1000} s per server and round, ${ratio.rounds} round(s); reference and kg serve in back-to-back slices of ~1 s, alternating, ratio = median of the pairs; target: kg serve >= ${HTTP_RATIO_TARGET.minRatio}x reference`);
         report.httpRatio = await measureHttpRatio({ redisUrl: redis.url, connections: 32, durationMs: o.durationMs, rounds: ratio.rounds, log: (line) => o.log(`  ${line}`) });
         for (const line of httpRatioLines(report.httpRatio)) o.log(line);
       }

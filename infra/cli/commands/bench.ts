@@ -22,8 +22,9 @@ Figures, not pass/fail (targets of docs/design.md §9 and issue 15 are shown nex
       --rounds rounds in rotated order; CPU and wall µs per call, Redis commands and bytes per call,
       and the ratio produce/reference (target <= 1.5 at 32 in flight);
   (c) requests per second over HTTP of a null handler, the reference behind node:http and kg serve,
-      same retry mix, 32 connections, S seconds per run, --rounds rounds (target kg serve >= 0.8x
-      reference);
+      same retry mix, 32 connections, S seconds per server and round, --rounds rounds; the reference
+      and kg serve alternate in back-to-back slices of about 1 s, and the ratio is the median of the
+      pairs' ratios (target kg serve >= 0.8x reference);
   (d) requests per second of the local server (on a real redis-server started for the run) under the
       signed V2 lifecycle mix new/query/refresh/freeze/unfreeze/query, against a null node:http
       handler answering a constant JSON, N concurrent keep-alive connections for S seconds each;

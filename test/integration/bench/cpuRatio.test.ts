@@ -69,6 +69,11 @@ describe('measureHttpRatio', () => {
     expect(report.ratio).toBeGreaterThan(0);
     expect(report.roundRatios).toHaveLength(1);
     expect(report.roundRatios[0]).toBeCloseTo(report.servers.kgServe.requestsPerSecond / report.servers.reference.requestsPerSecond, 2);
+    // 300 ms per server and round: one pair of slices, whose ratio is the headline.
+    expect(report.pairRatios).toHaveLength(1);
+    expect(report.ratio).toBe(report.pairRatios[0]);
+    expect(report.ratioOfMedians).toBeCloseTo(report.roundRatios[0]!, 2);
+    expect(report.servers.kgServe.runs).toHaveLength(1);
     expect(report.target.minRatio).toBe(0.8);
   }, 60_000);
 });
