@@ -20,7 +20,7 @@ import { counterDelta, readingOverhead, readRedisCounters, type RedisCounters } 
 import { createReferenceHandler, referenceApigHandler } from './referenceHandler';
 import { connectReady, startBenchRedis } from './redisProcess';
 import { createBenchInstances, eventOf, RETRY_ACTIVITIES, seedReference, signedRetryCall, type BenchInstance, type RetryActivity } from './retryMix';
-import { median, round } from './stats';
+import { median, percentile, round } from './stats';
 
 /** The issue's target: produce's CPU per call at most this many times the reference's, at 32 in flight. */
 export const CPU_RATIO_TARGET = { maxRatio: 1.5, inFlight: 32 } as const;
@@ -62,6 +62,11 @@ export interface CpuCell {
   bytesUp: number;
   /** Bytes Redis sent back per call. */
   bytesDown: number;
+  /**
+   * This handler's CPU µs per call in each of the cell's chunks, in order: chunk `i` of the two handlers ran
+   * back to back, so the two lists pair up.
+   */
+  chunkCpuUs: number[];
 }
 
 /** The medians over rounds of one handler in one (activity, in flight). */
@@ -86,10 +91,17 @@ export interface CpuRatioFigure {
   inFlight: number;
   produce: HandlerFigure;
   reference: HandlerFigure;
-  /** produce CPU µs / reference CPU µs (medians). */
+  /**
+   * The headline: median over every pair of back-to-back chunks (all rounds) of produce CPU µs / reference
+   * CPU µs per call. A slow patch of the machine then moves a pair or two, not a round's whole sum.
+   */
   ratio: number;
-  /** The same ratio per round, in round order. */
+  /** produce / reference of each chunk pair, rounds in order. */
+  pairRatios: number[];
+  /** produce / reference per round, each handler's chunks of the round summed, in round order. */
   roundRatios: number[];
+  /** produce CPU µs / reference CPU µs, each the median over rounds (the headline before chunks were paired). */
+  ratioOfMedians: number;
   wallRatio: number;
   /** Present at the target's concurrency. */
   target?: { maxRatio: number; within: boolean };
@@ -174,13 +186,15 @@ const CHUNKS = 10;
 /** What one handler's chunks of a cell add up to. */
 interface Sums {
   cpuUs: number;
+  /** CPU µs per call of each chunk. */
+  chunks: number[];
   wallUs: number;
   codes: Record<string, number>;
   redis: RedisCounters;
 }
 
 function emptySums(): Sums {
-  return { cpuUs: 0, wallUs: 0, codes: {}, redis: { commands: {}, netInputBytes: 0, netOutputBytes: 0 } };
+  return { cpuUs: 0, chunks: [], wallUs: 0, codes: {}, redis: { commands: {}, netInputBytes: 0, netOutputBytes: 0 } };
 }
 
 function addDelta(sum: Sums, delta: RedisCounters): void {
@@ -298,6 +312,7 @@ export async function measureCpuRatio(options: CpuRatioOptions = {}): Promise<Cp
               const cpu = process.cpuUsage(c0);
               const after = await readRedisCounters(admin);
               sum.cpuUs += cpu.user + cpu.system;
+              sum.chunks.push((cpu.user + cpu.system) / sizes[c]!);
               sum.wallUs += wall * 1000;
               addDelta(sum, counterDelta(before, after, overhead));
             }
@@ -310,6 +325,7 @@ export async function measureCpuRatio(options: CpuRatioOptions = {}): Promise<Cp
               wallUs: round(sum.wallUs / calls, 2),
               resultCodes: sum.codes,
               ...perCall(sum.redis, calls),
+              chunkCpuUs: sum.chunks.map((x) => round(x, 2)),
             });
           }
         }
@@ -322,13 +338,16 @@ export async function measureCpuRatio(options: CpuRatioOptions = {}): Promise<Cp
         const of = (h: RatioHandler) => cells.filter((c) => c.activity === activity && c.inFlight === k && c.handler === h);
         const p = figureOf(of('produce'));
         const ref = figureOf(of('reference'));
-        const ratio = round(p.cpuUs / Math.max(0.001, ref.cpuUs), 3);
+        const ratioOfMedians = round(p.cpuUs / Math.max(0.001, ref.cpuUs), 3);
+        const pairRatios: number[] = [];
         const roundRatios = of('produce').map((c) => {
           const other = of('reference').find((x) => x.round === c.round);
+          c.chunkCpuUs.forEach((us, i) => pairRatios.push(round(us / Math.max(0.001, other?.chunkCpuUs[i] ?? 0), 3)));
           return round(c.cpuUs / Math.max(0.001, other?.cpuUs ?? 0), 3);
         });
+        const ratio = round(median(pairRatios), 3);
         figures.push({
-          activity, inFlight: k, produce: p, reference: ref, ratio, roundRatios,
+          activity, inFlight: k, produce: p, reference: ref, ratio, pairRatios, roundRatios, ratioOfMedians,
           wallRatio: round(p.wallUs / Math.max(0.001, ref.wallUs), 3),
           ...(k === CPU_RATIO_TARGET.inFlight ? { target: { maxRatio: CPU_RATIO_TARGET.maxRatio, within: ratio <= CPU_RATIO_TARGET.maxRatio } } : {}),
         });
@@ -343,12 +362,12 @@ export async function measureCpuRatio(options: CpuRatioOptions = {}): Promise<Cp
 /** The report as printable lines: one per (activity, in flight), then Redis work per call. */
 export function cpuRatioLines(report: CpuRatioReport): string[] {
   const lines = [
-    `${'activity'.padEnd(22)} ${'in flight'.padStart(9)}  ${'produce cpu µs'.padStart(14)} ${'wall µs'.padStart(8)}  ${'reference cpu µs'.padStart(16)} ${'wall µs'.padStart(8)}  ${'ratio'.padStart(6)}  rounds            target`,
+    `${'activity'.padEnd(22)} ${'in flight'.padStart(9)}  ${'produce cpu µs'.padStart(14)} ${'wall µs'.padStart(8)}  ${'reference cpu µs'.padStart(16)} ${'wall µs'.padStart(8)}  ${'ratio'.padStart(6)}  ${'pairs q1-q3'.padEnd(11)}  rounds            ${'of medians'.padEnd(10)}  target`,
   ];
   for (const f of report.figures) {
     const target = f.target ? `<= ${f.target.maxRatio} ${f.target.within ? 'within' : 'OVER'}` : '';
     lines.push(
-      `${f.activity.padEnd(22)} ${String(f.inFlight).padStart(9)}  ${f.produce.cpuUs.toFixed(1).padStart(14)} ${f.produce.wallUs.toFixed(1).padStart(8)}  ${f.reference.cpuUs.toFixed(1).padStart(16)} ${f.reference.wallUs.toFixed(1).padStart(8)}  ${f.ratio.toFixed(2).padStart(6)}  ${f.roundRatios.map((x) => x.toFixed(2)).join(' ').padEnd(17)} ${target}`,
+      `${f.activity.padEnd(22)} ${String(f.inFlight).padStart(9)}  ${f.produce.cpuUs.toFixed(1).padStart(14)} ${f.produce.wallUs.toFixed(1).padStart(8)}  ${f.reference.cpuUs.toFixed(1).padStart(16)} ${f.reference.wallUs.toFixed(1).padStart(8)}  ${f.ratio.toFixed(2).padStart(6)}  ${`${percentile(f.pairRatios, 25).toFixed(2)}-${percentile(f.pairRatios, 75).toFixed(2)}`.padEnd(11)}  ${f.roundRatios.map((x) => x.toFixed(2)).join(' ').padEnd(17)} ${f.ratioOfMedians.toFixed(2).padEnd(10)}  ${target}`,
     );
   }
   lines.push('Redis per call (scripts / commands incl. script-inner / bytes up / bytes down), answers:');

@@ -20,7 +20,9 @@ Figures, not pass/fail (targets of docs/design.md §9 and issue 15 are shown nex
       id, one EVALSHA, JSON answer), in this process on a real redis-server: newInstance retry,
       queryInstance and refreshInstance retry, 1 and 32 calls in flight, --calls calls per cell,
       --rounds rounds in rotated order; CPU and wall µs per call, Redis commands and bytes per call,
-      and the ratio produce/reference (target <= 1.5 at 32 in flight);
+      and the ratio produce/reference: the median over pairs of back-to-back chunks of both handlers
+      (10 pairs per cell and round), the per-round and median-of-rounds ratios beside it (target <= 1.5
+      at 32 in flight);
   (c) requests per second over HTTP of a null handler, the reference behind node:http and kg serve,
       same retry mix, 32 connections, S seconds per server and round, --rounds rounds; the reference
       and kg serve alternate in back-to-back slices of about 1 s, and the ratio is the median of the

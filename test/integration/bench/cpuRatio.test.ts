@@ -35,6 +35,11 @@ describe('measureCpuRatio', () => {
       expect(f.reference.cpuUs).toBeGreaterThan(0);
       expect(Number.isFinite(f.ratio)).toBe(true);
       expect(f.roundRatios).toHaveLength(1);
+      // One round: 10 pairs of back-to-back chunks, whose median is the headline.
+      expect(f.pairRatios).toHaveLength(10);
+      const sorted = [...f.pairRatios].sort((a, b) => a - b);
+      expect(f.ratio).toBeCloseTo((sorted[4]! + sorted[5]!) / 2, 2);
+      expect(f.ratioOfMedians).toBeCloseTo(f.roundRatios[0]!, 2);
       expect(f.target === undefined).toBe(f.inFlight !== 32);
     }
     expect(report.cells).toHaveLength(RETRY_ACTIVITIES.length * 2 * 2);
