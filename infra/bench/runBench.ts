@@ -100,7 +100,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const redis = await startBenchRedis();
     try {
       if (!o.skip.cpu) {
-        o.log(`== CPU per call, produce vs a minimal reference handler (in process, real redis-server, ${ratio.calls} calls per cell, ${ratio.rounds} round(s) in rotated order, medians); target: ratio <= ${CPU_RATIO_TARGET.maxRatio} at ${CPU_RATIO_TARGET.inFlight} in flight`);
+        o.log(`== CPU per call, produce vs a minimal reference handler (in process, real redis-server, ${ratio.calls} calls per cell, ${ratio.rounds} round(s) in rotated order, medians; ratio = median over pairs of back-to-back chunks); target: ratio <= ${CPU_RATIO_TARGET.maxRatio} at ${CPU_RATIO_TARGET.inFlight} in flight`);
         report.cpuRatio = await measureCpuRatio({ calls: ratio.calls, rounds: ratio.rounds, redisUrl: redis.url, log: (line) => o.log(`  ${line}`) });
         for (const line of cpuRatioLines(report.cpuRatio)) o.log(line);
       }
