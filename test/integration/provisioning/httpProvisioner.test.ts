@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProductInfo } from '../../../shared/lifecycle/types';
 import { loadConfig } from '../../../shared/platform/config';
@@ -9,6 +8,7 @@ import { createHttpProvisioner, MAX_ANSWER_BYTES } from '../../../shared/provisi
 import type { Provisioner } from '../../../shared/provisioning/Provisioner';
 import type { ProvisionerStep } from '../../../shared/provisioning/provisionerSignature';
 import { startMerchantBackend, type MerchantBackend, type StepBehaviour } from '../../support/merchantBackend';
+import { freePort } from '../../support/ports';
 
 const SECRET = 'merchant-backend-secret-7f3a9c';
 const PRODUCT: ProductInfo = { productId: 'p-2', skuCode: 'sku-small', productName: 'Small', linearValue: 5 };
@@ -54,14 +54,6 @@ async function failure(promise: Promise<unknown>): Promise<ProvisionerError> {
   if (!('error' in outcome)) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.value)}`);
   expect(outcome.error).toBeInstanceOf(ProvisionerError);
   return outcome.error as ProvisionerError;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('createHttpProvisioner', () => {
