@@ -17,6 +17,14 @@ const intMs = (fallback: string) =>
   }));
 
 /** A non-negative number of days; fractions allowed (`0.5` = 12 h); invalid -> NaN (refused below). */
+/**
+ * Default retention (days) of KG_RETAIN_AUDIT_DAYS, KG_RETAIN_RELEASED_DAYS and KG_RETAIN_FAILURES_DAYS, which
+ * are also the stores' defaults when no retention is given (store/limits.ts).
+ * @example
+ * retentionDays(DEFAULT_RETAIN_DAYS.audit, DEFAULT_RETAIN_DAYS.released, DEFAULT_RETAIN_DAYS.failures);
+ */
+export const DEFAULT_RETAIN_DAYS = { audit: 400, released: 90, failures: 90 } as const;
+
 const days = (fallback: string) =>
   pipe(_default(optional(string()), fallback), transform((s: string) => {
     const n = Number(s);
@@ -125,11 +133,11 @@ export const configSchema = object({
   /** The production address registered in the seller console (checked by `kg doctor`). */
   KG_PRODUCTION_URL: optional(string()),
   /** Retention: an audit log is kept this many days after its last entry (days). */
-  KG_RETAIN_AUDIT_DAYS: days('400'),
+  KG_RETAIN_AUDIT_DAYS: days(String(DEFAULT_RETAIN_DAYS.audit)),
   /** Retention: a released instance (and a removed kit record) with its audit log is kept this many days (days). */
-  KG_RETAIN_RELEASED_DAYS: days('90'),
+  KG_RETAIN_RELEASED_DAYS: days(String(DEFAULT_RETAIN_DAYS.released)),
   /** Retention: failure-stream entries older than this are dropped (days; the stream is also capped at 10,000). */
-  KG_RETAIN_FAILURES_DAYS: days('90'),
+  KG_RETAIN_FAILURES_DAYS: days(String(DEFAULT_RETAIN_DAYS.failures)),
   /** Retention: usage records the marketplace accepted are kept this many days (days). */
   KG_RETAIN_USAGE_PUSHED_DAYS: days('35'),
   /** Retention: dead-lettered usage records are kept this many days (days). */

@@ -2,6 +2,7 @@
  * Sizes and defaults both stores share, so MemoryStore and RedisStore behave alike.
  * @module
  */
+import { DEFAULT_RETAIN_DAYS } from '../platform/config';
 import type { StoreRetention } from './Store';
 
 /** Audit entries kept per instance (newest first; older ones are trimmed). */
@@ -17,8 +18,8 @@ export function retentionDays(auditDays: number, removedDays: number, failureDay
   return { auditTtlSeconds: auditDays * DAY_S, removedTtlSeconds: removedDays * DAY_S, failureMaxAgeMs: failureDays * DAY_S * 1000 };
 }
 
-/** Retention when none is configured (KG_RETAIN_AUDIT_DAYS 400, KG_RETAIN_RELEASED_DAYS 90, KG_RETAIN_FAILURES_DAYS 90). */
-export const DEFAULT_RETENTION: Readonly<StoreRetention> = retentionDays(400, 90, 90);
+/** Retention when none is configured: the configuration's defaults (KG_RETAIN_AUDIT_DAYS 400, KG_RETAIN_RELEASED_DAYS 90, KG_RETAIN_FAILURES_DAYS 90). */
+export const DEFAULT_RETENTION: Readonly<StoreRetention> = retentionDays(DEFAULT_RETAIN_DAYS.audit, DEFAULT_RETAIN_DAYS.released, DEFAULT_RETAIN_DAYS.failures);
 
 /** Nonce memory when `BeginOptions.nonceTtlSeconds` is absent (s). */
 export const DEFAULT_NONCE_TTL_S = 300;
