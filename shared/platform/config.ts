@@ -16,15 +16,15 @@ const intMs = (fallback: string) =>
     return Number.isFinite(n) && n >= 0 ? Math.floor(n) : Number.NaN;
   }));
 
-/** A non-negative number of days; fractions allowed (`0.5` = 12 h); invalid -> NaN (refused below). */
 /**
  * Default retention (days) of KG_RETAIN_AUDIT_DAYS, KG_RETAIN_RELEASED_DAYS and KG_RETAIN_FAILURES_DAYS, which
  * are also the stores' defaults when no retention is given (store/limits.ts).
  * @example
- * retentionDays(DEFAULT_RETAIN_DAYS.audit, DEFAULT_RETAIN_DAYS.released, DEFAULT_RETAIN_DAYS.failures);
+ * DEFAULT_RETAIN_DAYS.audit; // 400: an audit log outlives its last entry by 400 days unless configured
  */
 export const DEFAULT_RETAIN_DAYS = { audit: 400, released: 90, failures: 90 } as const;
 
+/** A non-negative number of days; fractions allowed (`0.5` = 12 h); invalid -> NaN (refused below). */
 const days = (fallback: string) =>
   pipe(_default(optional(string()), fallback), transform((s: string) => {
     const n = Number(s);
