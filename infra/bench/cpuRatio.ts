@@ -20,7 +20,7 @@ import { counterDelta, readingOverhead, readRedisCounters, type RedisCounters } 
 import { createReferenceHandler, referenceApigHandler } from './referenceHandler';
 import { connectReady, startBenchRedis } from './redisProcess';
 import { createBenchInstances, eventOf, RETRY_ACTIVITIES, seedReference, signedRetryCall, type BenchInstance, type RetryActivity } from './retryMix';
-import { median, percentile, round } from './stats';
+import { median, quartiles, round } from './stats';
 
 /** The issue's target: produce's CPU per call at most this many times the reference's, at 32 in flight. */
 export const CPU_RATIO_TARGET = { maxRatio: 1.5, inFlight: 32 } as const;
@@ -367,7 +367,7 @@ export function cpuRatioLines(report: CpuRatioReport): string[] {
   for (const f of report.figures) {
     const target = f.target ? `<= ${f.target.maxRatio} ${f.target.within ? 'within' : 'OVER'}` : '';
     lines.push(
-      `${f.activity.padEnd(22)} ${String(f.inFlight).padStart(9)}  ${f.produce.cpuUs.toFixed(1).padStart(14)} ${f.produce.wallUs.toFixed(1).padStart(8)}  ${f.reference.cpuUs.toFixed(1).padStart(16)} ${f.reference.wallUs.toFixed(1).padStart(8)}  ${f.ratio.toFixed(2).padStart(6)}  ${`${percentile(f.pairRatios, 25).toFixed(2)}-${percentile(f.pairRatios, 75).toFixed(2)}`.padEnd(11)}  ${f.roundRatios.map((x) => x.toFixed(2)).join(' ').padEnd(17)} ${f.ratioOfMedians.toFixed(2).padEnd(10)}  ${target}`,
+      `${f.activity.padEnd(22)} ${String(f.inFlight).padStart(9)}  ${f.produce.cpuUs.toFixed(1).padStart(14)} ${f.produce.wallUs.toFixed(1).padStart(8)}  ${f.reference.cpuUs.toFixed(1).padStart(16)} ${f.reference.wallUs.toFixed(1).padStart(8)}  ${f.ratio.toFixed(2).padStart(6)}  ${quartiles(f.pairRatios).map((x) => x.toFixed(2)).join('-').padEnd(11)}  ${f.roundRatios.map((x) => x.toFixed(2)).join(' ').padEnd(17)} ${f.ratioOfMedians.toFixed(2).padEnd(10)}  ${target}`,
     );
   }
   lines.push('Redis per call (scripts / commands incl. script-inner / bytes up / bytes down), answers:');

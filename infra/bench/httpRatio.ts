@@ -23,7 +23,7 @@ import { connectReady } from './redisProcess';
 import { createReferenceHandler } from './referenceHandler';
 import { startReferenceServer } from './referenceServer';
 import { createBenchInstances, RETRY_ACTIVITIES, seedReference, signedRetryCall, type RetryActivity } from './retryMix';
-import { median, percentile, round } from './stats';
+import { median, quartiles, round } from './stats';
 
 /** The issue's target: `kg serve` at least this share of the reference's requests per second. */
 export const HTTP_RATIO_TARGET = { minRatio: 0.8 } as const;
@@ -179,9 +179,4 @@ export function httpRatioLines(report: HttpRatioReport): string[] {
   const q = quartiles(report.pairRatios);
   lines.push(`kg serve / reference: ${report.ratio.toFixed(2)} (median of ${report.pairRatios.length} paired slices, quartiles ${q[0].toFixed(2)} ${q[1].toFixed(2)})  rounds ${report.roundRatios.map((x) => x.toFixed(2)).join(' ')}  ratio of medians ${report.ratioOfMedians.toFixed(2)}  (target >= ${report.target.minRatio} ${report.target.within ? 'within' : 'UNDER'})`);
   return lines;
-}
-
-/** The lower and upper quartiles of `xs`. */
-function quartiles(xs: readonly number[]): [number, number] {
-  return [percentile([...xs], 25), percentile([...xs], 75)];
 }
