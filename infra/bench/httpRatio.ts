@@ -135,6 +135,7 @@ export async function measureHttpRatio(options: HttpRatioOptions): Promise<HttpR
     // Per server, per round, its runs (slices for the two compared, one run for the null handler).
     const runs: Record<HttpServerName, CallLoadResult[][]> = { nullHandler: [], reference: [], kgServe: [] };
     const pairRatios: number[] = [];
+    const roundRatios: number[] = [];
     const drive = (name: HttpServerName, durationMs: number) => runCallLoad({ url: urls[name], concurrency: connections, durationMs, next });
     // kg serve has only answered the set-up calls so far: a first round would otherwise measure it half-compiled.
     for (const name of SERVERS) await drive(name, Math.min(WARM_UP_MS, options.durationMs));
@@ -153,11 +154,11 @@ export async function measureHttpRatio(options: HttpRatioOptions): Promise<HttpR
       runs.reference.push(ofRound.reference);
       runs.kgServe.push(ofRound.kgServe);
       const [ref, kg] = [roundRate(ofRound.reference), roundRate(ofRound.kgServe)];
+      roundRatios.push(round(kg / Math.max(1, ref), 3));
       log(`round ${r + 1}/${rounds} reference ${Math.round(ref)} req/s, kg serve ${Math.round(kg)} req/s over ${slices} paired slices; pair ratios ${pairRatios.slice(-slices).map((x) => x.toFixed(2)).join(' ')}`);
     }
     const servers = { nullHandler: figureOf(runs.nullHandler), reference: figureOf(runs.reference), kgServe: figureOf(runs.kgServe) };
     const ratio = round(median(pairRatios), 3);
-    const roundRatios = runs.kgServe.map((k, i) => round(roundRate(k) / Math.max(1, roundRate(runs.reference[i] ?? [])), 3));
     const ratioOfMedians = round(servers.kgServe.requestsPerSecond / Math.max(1, servers.reference.requestsPerSecond), 3);
     return {
       connections, durationMs: options.durationMs, rounds, mix: [...RETRY_ACTIVITIES], servers, ratio, pairRatios, roundRatios, ratioOfMedians,
