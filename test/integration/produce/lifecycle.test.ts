@@ -5,13 +5,11 @@
 import type { InstanceRecord } from '../../../shared/lifecycle/types';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../shared/platform/config';
 import { createProduceHandler, type Handler } from '../../support/handlers';
-import { createStore } from '../../../shared/store/createStore';
 import type { Store } from '../../../shared/store/Store';
 import { countingProvisioner, type CountingProvisioner } from '../../support/countingProvisioner';
 import { invoke, orderIds, v2Event } from '../../support/produceClient';
-import { storeTargets } from './targets';
+import { openOn, storeTargets } from './targets';
 
 const KEY = 'test-access-key-0001';
 
@@ -22,9 +20,9 @@ describe.each(storeTargets())('produce V2 lifecycle on $name', (target) => {
   const call = (body: Record<string, unknown>) => invoke(handler, v2Event(KEY, body));
 
   beforeAll(async () => {
-    await target.start();
-    const settings = { KG_ACCESS_KEY: KEY, KG_DATA_KEY: randomBytes(32).toString('base64'), ...target.settings() };
-    store = createStore(loadConfig((k) => settings[k as keyof typeof settings]), { allowMemory: true });
+    const opened = await openOn(target, { KG_ACCESS_KEY: KEY, KG_DATA_KEY: randomBytes(32).toString('base64') });
+    const settings = opened.settings;
+    store = opened.store;
     provisioner = countingProvisioner();
     handler = createProduceHandler({ settings, store, provisioner });
   });

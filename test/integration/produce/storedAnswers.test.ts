@@ -8,14 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newInstanceKey, refreshKey } from '../../../shared/lifecycle/keys';
 import type { InstanceRecord } from '../../../shared/lifecycle/types';
-import { loadConfig } from '../../../shared/platform/config';
-import { createStore } from '../../../shared/store/createStore';
 import { instanceTag } from '../../../shared/store/keys';
 import type { Store } from '../../../shared/store/Store';
 import { countingProvisioner } from '../../support/countingProvisioner';
 import { createProduceHandler, type Handler } from '../../support/handlers';
 import { invoke, orderIds, v1Event, v2Event } from '../../support/produceClient';
-import { storeTargets } from './targets';
+import { openOn, storeTargets } from './targets';
 
 const KEY = 'test-access-key-0001';
 const V1_KEY = '9fa6c870-8bb0-4e9b-b71e-4c223300156f';
@@ -27,9 +25,9 @@ describe.each(storeTargets())('stored answers on $name', (target) => {
   const callV1 = (params: Record<string, string>) => invoke(handler, v1Event(V1_KEY, params));
 
   beforeAll(async () => {
-    await target.start();
-    const settings = { KG_ACCESS_KEY: `${KEY},${V1_KEY}`, KG_DATA_KEY: randomBytes(32).toString('base64'), ...target.settings() };
-    store = createStore(loadConfig((k) => settings[k as keyof typeof settings]), { allowMemory: true });
+    const opened = await openOn(target, { KG_ACCESS_KEY: `${KEY},${V1_KEY}`, KG_DATA_KEY: randomBytes(32).toString('base64') });
+    const settings = opened.settings;
+    store = opened.store;
     handler = createProduceHandler({ settings, store, provisioner: countingProvisioner() });
   });
   afterAll(async () => {

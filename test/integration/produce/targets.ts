@@ -2,6 +2,9 @@
  * The stores the pipeline's integration suites run against: the embedded MemoryStore, a real standalone
  * redis-server and a real 3-master Redis Cluster, each started by the test itself.
  */
+import { loadConfig } from '../../../shared/platform/config';
+import { createStore } from '../../../shared/store/createStore';
+import type { Store } from '../../../shared/store/Store';
 import { startRedis, startRedisCluster } from '../../support/redis';
 
 export interface StoreTarget {
@@ -30,4 +33,14 @@ export function storeTargets(): StoreTarget[] {
       stop: async () => { await cluster?.stop(); },
     },
   ];
+}
+
+/**
+ * Starts `target` and opens a store on it: `settings` (the keys a suite needs) with the target's own beside
+ * them, and the store made from them as `produce` would make it (the embedded store allowed).
+ */
+export async function openOn(target: StoreTarget, settings: Record<string, string>): Promise<{ settings: Record<string, string>; store: Store }> {
+  await target.start();
+  const all = { ...settings, ...target.settings() };
+  return { settings: all, store: createStore(loadConfig((k) => all[k]), { allowMemory: true }) };
 }
