@@ -5,11 +5,11 @@
 import type { InstanceRecord } from '../../../shared/lifecycle/types';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProduceHandler, type Handler } from '../../support/handlers';
+import type { Handler } from '../../support/handlers';
 import type { Store } from '../../../shared/store/Store';
 import { countingProvisioner, type CountingProvisioner } from '../../support/countingProvisioner';
 import { invoke, orderIds, v2Event } from '../../support/produceClient';
-import { openOn, storeTargets } from './targets';
+import { closeOn, produceOn, storeTargets } from './targets';
 
 const KEY = 'test-access-key-0001';
 
@@ -20,16 +20,10 @@ describe.each(storeTargets())('produce V2 lifecycle on $name', (target) => {
   const call = (body: Record<string, unknown>) => invoke(handler, v2Event(KEY, body));
 
   beforeAll(async () => {
-    const opened = await openOn(target, { KG_ACCESS_KEY: KEY, KG_DATA_KEY: randomBytes(32).toString('base64') });
-    const settings = opened.settings;
-    store = opened.store;
     provisioner = countingProvisioner();
-    handler = createProduceHandler({ settings, store, provisioner });
+    ({ store, handler } = await produceOn(target, { KG_ACCESS_KEY: KEY, KG_DATA_KEY: randomBytes(32).toString('base64') }, provisioner));
   });
-  afterAll(async () => {
-    await store?.close();
-    await target.stop();
-  });
+  afterAll(() => closeOn(target, store));
 
   it('creates an instance, then answers every retry of the order line with the same bytes', async () => {
     const { orderId, orderLineId } = orderIds();

@@ -11,9 +11,9 @@ import type { InstanceRecord } from '../../../shared/lifecycle/types';
 import { instanceTag } from '../../../shared/store/keys';
 import type { Store } from '../../../shared/store/Store';
 import { countingProvisioner } from '../../support/countingProvisioner';
-import { createProduceHandler, type Handler } from '../../support/handlers';
+import type { Handler } from '../../support/handlers';
 import { invoke, orderIds, v2Event } from '../../support/produceClient';
-import { openOn, storeTargets } from './targets';
+import { closeOn, produceOn, storeTargets } from './targets';
 
 const KEY = 'test-access-key-0001';
 
@@ -23,15 +23,9 @@ describe.each(storeTargets())('queryInstance answers on $name', (target) => {
   const call = (body: Record<string, unknown>) => invoke(handler, v2Event(KEY, body));
 
   beforeAll(async () => {
-    const opened = await openOn(target, { KG_ACCESS_KEY: KEY, KG_DATA_KEY: randomBytes(32).toString('base64') });
-    const settings = opened.settings;
-    store = opened.store;
-    handler = createProduceHandler({ settings, store, provisioner: countingProvisioner() });
+    ({ store, handler } = await produceOn(target, { KG_ACCESS_KEY: KEY, KG_DATA_KEY: randomBytes(32).toString('base64') }, countingProvisioner()));
   });
-  afterAll(async () => {
-    await store?.close();
-    await target.stop();
-  });
+  afterAll(() => closeOn(target, store));
 
   async function created(): Promise<string> {
     const { orderId, orderLineId } = orderIds();

@@ -11,9 +11,9 @@ import type { InstanceRecord } from '../../../shared/lifecycle/types';
 import { instanceTag } from '../../../shared/store/keys';
 import type { Store } from '../../../shared/store/Store';
 import { countingProvisioner } from '../../support/countingProvisioner';
-import { createProduceHandler, type Handler } from '../../support/handlers';
+import type { Handler } from '../../support/handlers';
 import { invoke, orderIds, v1Event, v2Event } from '../../support/produceClient';
-import { openOn, storeTargets } from './targets';
+import { closeOn, produceOn, storeTargets } from './targets';
 
 const KEY = 'test-access-key-0001';
 const V1_KEY = '9fa6c870-8bb0-4e9b-b71e-4c223300156f';
@@ -25,15 +25,9 @@ describe.each(storeTargets())('stored answers on $name', (target) => {
   const callV1 = (params: Record<string, string>) => invoke(handler, v1Event(V1_KEY, params));
 
   beforeAll(async () => {
-    const opened = await openOn(target, { KG_ACCESS_KEY: `${KEY},${V1_KEY}`, KG_DATA_KEY: randomBytes(32).toString('base64') });
-    const settings = opened.settings;
-    store = opened.store;
-    handler = createProduceHandler({ settings, store, provisioner: countingProvisioner() });
+    ({ store, handler } = await produceOn(target, { KG_ACCESS_KEY: `${KEY},${V1_KEY}`, KG_DATA_KEY: randomBytes(32).toString('base64') }, countingProvisioner()));
   });
-  afterAll(async () => {
-    await store?.close();
-    await target.stop();
-  });
+  afterAll(() => closeOn(target, store));
 
   const recordOf = async (instanceId: string): Promise<InstanceRecord> => {
     const [read] = await store.read<InstanceRecord>([instanceTag(instanceId)]);

@@ -4,7 +4,9 @@
  */
 import { loadConfig } from '../../../shared/platform/config';
 import { createStore } from '../../../shared/store/createStore';
+import type { Provisioner } from '../../../shared/provisioning/Provisioner';
 import type { Store } from '../../../shared/store/Store';
+import { createProduceHandler, type Handler } from '../../support/handlers';
 import { startRedis, startRedisCluster } from '../../support/redis';
 
 export interface StoreTarget {
@@ -36,11 +38,19 @@ export function storeTargets(): StoreTarget[] {
 }
 
 /**
- * Starts `target` and opens a store on it: `settings` (the keys a suite needs) with the target's own beside
- * them, and the store made from them as `produce` would make it (the embedded store allowed).
+ * Starts `target` and makes `produce` on it, as a suite's beforeAll does: `settings` (the keys the suite needs)
+ * with the target's own beside them, the store made from them as `produce` would make it (the embedded store
+ * allowed), and the handler with `provisioner`.
  */
-export async function openOn(target: StoreTarget, settings: Record<string, string>): Promise<{ settings: Record<string, string>; store: Store }> {
+export async function produceOn(target: StoreTarget, settings: Record<string, string>, provisioner: Provisioner): Promise<{ store: Store; handler: Handler }> {
   await target.start();
   const all = { ...settings, ...target.settings() };
-  return { settings: all, store: createStore(loadConfig((k) => all[k]), { allowMemory: true }) };
+  const store = createStore(loadConfig((k) => all[k]), { allowMemory: true });
+  return { store, handler: createProduceHandler({ settings: all, store, provisioner }) };
+}
+
+/** Closes a suite's store (when it was made) and stops its target, as a suite's afterAll does. */
+export async function closeOn(target: StoreTarget, store: Store | undefined): Promise<void> {
+  await store?.close();
+  await target.stop();
 }
